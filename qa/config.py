@@ -1,0 +1,78 @@
+"""Settings: read once from the environment and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from qa.errors import ConfigError
+
+
+def _setting(env: str, default: Any, description: str) -> Any:
+    return field(default=default, metadata={"env": env, "description": description})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob qa has; each field documents itself and names its environment variable."""
+
+    index: Path = _setting("QA_INDEX", Path(".qa-index"), "Directory of the local index (Chroma data and qa's manifest).")
+    chroma_url: str = _setting("QA_CHROMA_URL", "", "http://host:port of a Chroma server; empty means the embedded PersistentClient in --index.")
+    collection: str = _setting("QA_COLLECTION", "qa-chunks", "Name of the Chroma collection holding the chunks.")
+    embedding: str = _setting("QA_EMBEDDING", "minilm", "Embedder: 'minilm' (bundled, offline), 'local:/path/to/model-dir', or 'openai:<model>'.")
+    openai_api_key: str = _setting("OPENAI_API_KEY", "", "API key for the OpenAI-compatible endpoint; never printed.")
+    openai_base_url: str = _setting("OPENAI_BASE_URL", "", "Base URL of an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server); empty means api.openai.com.")
+    model: str = _setting("QA_MODEL", "gpt-4o-mini", "Chat model used by the LLM reader.")
+    timeout: float = _setting("QA_TIMEOUT", 60.0, "Seconds before one LLM request times out.")
+    max_retries: int = _setting("QA_MAX_RETRIES", 2, "Retries for 429/5xx/timeouts, done by the openai client itself.")
+    chunk_size: int = _setting("QA_CHUNK_SIZE", 700, "Target chunk length in characters.")
+    chunk_overlap: int = _setting("QA_CHUNK_OVERLAP", 100, "Characters shared by neighbouring chunks.")
+    k: int = _setting("QA_K", 6, "Passages retrieved per question.")
+    max_file_mb: float = _setting("QA_MAX_FILE_MB", 20.0, "Files larger than this are refused at ingest.")
+    lock_timeout: float = _setting("QA_LOCK_TIMEOUT", 120.0, "Seconds an ingest waits for another ingest on the same index.")
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an LLM endpoint is configured (a key, or a base URL such as a local server)."""
+        return bool(self.openai_api_key or self.openai_base_url)
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """Return (env var, default, description) for every setting, for docs and .env.example."""
+    return [(f.metadata["env"], str(f.default), f.metadata["description"]) for f in fields(Settings)]
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env"), **overrides: Any) -> Settings:
+    """Build Settings from ``.env`` then the environment (which wins), then explicit overrides."""
+    source: dict[str, str] = _read_dotenv(dotenv) if dotenv is not None else {}
+    source.update(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = source.get(f.metadata["env"])
+        if raw is None or raw == "":
+            continue
+        try:
+            values[f.name] = type(f.default)(raw)
+        except ValueError:
+            raise ConfigError(f"{f.metadata['env']}={raw!r} is not a valid {type(f.default).__name__}.") from None
+    settings = Settings(**values)
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **clean) if clean else settings

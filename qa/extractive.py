@@ -1,0 +1,136 @@
+"""The extractive reader: no model, answers with the retrieved sentences that best fit the question."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from qa.sentences import split_sentences
+from qa.types import Answer, Hit
+
+if TYPE_CHECKING:
+    from qa.embedding import Embedder
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+_STOP = frozenset(
+    "a an and are as at be been but by did do does for from had has have how i in into is it its of on or "
+    "that the their there these they this to was were what when where which who whom why will with would "
+    "many much according said say says tell".split()
+)
+_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion"
+_HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})s?\b", re.IGNORECASE)
+_HAS_DATE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|yesterday|today|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_HAS_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-|bin |de |van )?[A-Z][a-z]+)+")
+_HAS_QUOTE = re.compile(r"[“\"].{12,}[”\"]")
+_ASKS = {
+    "number": re.compile(r"\bhow (?:many|much|large|big)\b|\bwhat (?:number|percentage|share)\b|\bnumber of\b", re.I),
+    "date": re.compile(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bwhich (?:day|date|year|month)\b", re.I),
+    "person": re.compile(r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander)\b", re.I),
+    "quote": re.compile(r"\bwhat did .* say\b|\bwho said\b|\bhow did .* (?:describe|call)\b|\bcalled?\b", re.I),
+}
+_CHECKS = {"number": _HAS_NUMBER, "date": _HAS_DATE, "person": _HAS_NAME, "quote": _HAS_QUOTE}
+
+# Weights and the not_found bar were set on eval/questions.jsonl (see eval/README.md).
+W_DENSE, W_LEXICAL, W_TYPE, W_RANK = 0.5, 0.4, 0.15, 0.05
+NOT_FOUND_BELOW = 0.42
+SECOND_SENTENCE_WITHIN = 0.93
+
+
+def _stem(word: str) -> str:
+    word = word.lower().replace(",", "")
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> set[str]:
+    """Content-word stems of a text, for lexical overlap."""
+    return {_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP}
+
+
+def question_kinds(question: str) -> list[str]:
+    """What sort of answer the question wants: number, date, person, quote."""
+    return [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence inside a retrieved passage, scored against the question."""
+
+    hit_index: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+def candidates(hits: Sequence[Hit], article_text: Callable[[str], str]) -> list[tuple[int, int, int, str]]:
+    """(hit index, start, end, text) for each distinct sentence inside the retrieved passages."""
+    seen: set[tuple[str, int]] = set()
+    out: list[tuple[int, int, int, str]] = []
+    for i, hit in enumerate(hits):
+        text = article_text(hit.doc_id)
+        for start, end in split_sentences(text, hit.start, hit.end):
+            if (hit.doc_id, start) in seen or len(text[start:end].split()) < 4:
+                continue
+            seen.add((hit.doc_id, start))
+            out.append((i, start, end, text[start:end]))
+    return out
+
+
+def score_sentences(question: str, sentences: Sequence[tuple[int, int, int, str]], embedder: "Embedder") -> list[Candidate]:
+    """Score sentences by meaning, shared rare words, the kind of answer asked for, and passage rank."""
+    if not sentences:
+        return []
+    vectors = embedder.embed([question, *(s[3] for s in sentences)])
+    dense = vectors[1:] @ vectors[0]
+    q_terms = terms(question)
+    sentence_terms = [terms(s[3]) for s in sentences]
+    df = {t: sum(t in st for st in sentence_terms) for t in q_terms}
+    idf = {t: math.log(1 + len(sentences) / (1 + df[t])) for t in q_terms}
+    total = sum(idf.values()) or 1.0
+    kinds = question_kinds(question)
+    scored = []
+    for (hit_index, start, end, text), d, st in zip(sentences, dense, sentence_terms):
+        lexical = sum(idf[t] for t in q_terms & st) / total
+        typed = sum(1.0 for kind in kinds if _CHECKS[kind].search(text)) / max(len(kinds), 1)
+        score = W_DENSE * float(d) + W_LEXICAL * lexical + W_TYPE * typed + W_RANK / (1 + hit_index)
+        scored.append(Candidate(hit_index, start, end, text, score))
+    return sorted(scored, key=lambda c: -c.score)
+
+
+class ExtractiveReader:
+    """Answers with the best-supported sentences of the retrieved passages, quoted exactly."""
+
+    backend = "extractive"
+
+    def __init__(self, embedder: "Embedder") -> None:
+        self.embedder = embedder
+
+    def answer(self, question: str, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Answer:
+        """Pick the sentence (or two, from different articles) that best answer the question."""
+        from qa.citations import resolve
+        from qa.prompts import NOT_FOUND_ANSWER
+
+        ranked = score_sentences(question, candidates(hits, article_text), self.embedder)
+        if not ranked or ranked[0].score < NOT_FOUND_BELOW:
+            return Answer(question, "not_found", NOT_FOUND_ANSWER, (), self.backend, tuple(hits))
+        chosen = [ranked[0]]
+        first_doc = hits[ranked[0].hit_index].doc_id
+        for other in ranked[1:]:
+            if other.score < SECOND_SENTENCE_WITHIN * ranked[0].score:
+                break
+            if hits[other.hit_index].doc_id != first_doc:
+                chosen.append(other)  # corroboration from a second article
+                break
+        citations = tuple(resolve(c.text, hits, f"P{c.hit_index + 1}", article_text) for c in chosen)
+        text = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, start=1))
+        return Answer(question, "answered", text, citations, self.backend, tuple(hits))
+

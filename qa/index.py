@@ -1,0 +1,111 @@
+"""The Chroma side of the index: chunk vectors, in-process or on a Chroma server.
+
+This is the only module that imports chromadb. Vectors are always passed explicitly, so
+Chroma's own default embedding function (which downloads a model) is never used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from qa.errors import IndexStateError
+from qa.types import Chunk
+
+EMBEDDER_KEY = "qa:embedder"
+
+
+def _connect(index_dir: Path, chroma_url: str) -> Any:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if not chroma_url:
+        return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
+    url = urlparse(chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise IndexStateError(f"QA_CHROMA_URL={chroma_url!r} is not an http(s)://host:port URL.")
+    try:
+        client = chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+        client.heartbeat()
+    except Exception as exc:  # chromadb raises assorted types for an unreachable server
+        raise IndexStateError(
+            f"Cannot reach the Chroma server at {chroma_url} ({type(exc).__name__}); start it with "
+            "`chroma run --path DIR --host HOST --port PORT` or unset QA_CHROMA_URL."
+        ) from None
+    return client
+
+
+def reset_collection(index_dir: Path, chroma_url: str, collection: str) -> None:
+    """Delete a collection if it exists, whatever embedder built it."""
+    client = _connect(index_dir, chroma_url)
+    if collection in {getattr(c, "name", c) for c in client.list_collections()}:
+        client.delete_collection(collection)
+
+
+class VectorIndex:
+    """A Chroma collection of chunk vectors that knows which embedder built it."""
+
+    def __init__(self, index_dir: Path, chroma_url: str, collection: str, embedder_name: str, create: bool) -> None:
+        self._client = _connect(index_dir, chroma_url)
+        self.embedder_name = embedder_name
+        self.name = collection
+        try:
+            if create:
+                self._col = self._client.get_or_create_collection(
+                    collection,
+                    embedding_function=None,
+                    metadata={"hnsw:space": "cosine", EMBEDDER_KEY: embedder_name},
+                )
+            else:
+                self._col = self._client.get_collection(collection, embedding_function=None)
+        except IndexStateError:
+            raise
+        except Exception as exc:
+            if not create and "does not exist" in str(exc):
+                raise IndexStateError("The index is empty: run `qa ingest PATH...` first.") from None
+            raise IndexStateError(f"Cannot open Chroma collection {collection!r}: {exc}") from None
+        built_with = (self._col.metadata or {}).get(EMBEDDER_KEY)
+        if built_with and built_with != embedder_name:
+            raise IndexStateError(
+                f"This index was built with the embedder {built_with!r} but QA_EMBEDDING selects {embedder_name!r}; "
+                f"run `qa ingest --rebuild PATH...` to rebuild it, or set QA_EMBEDDING back."
+            )
+
+    def count(self) -> int:
+        """Number of vectors in the collection (committed or not)."""
+        return int(self._col.count())
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Write chunk vectors; ids carry the content hash, so a re-run overwrites, never duplicates."""
+        if not chunks:
+            return
+        self._col.upsert(
+            ids=[c.chunk_id for c in chunks],
+            embeddings=vectors.astype(np.float32),
+            documents=[c.text for c in chunks],
+            metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end} for c in chunks],
+        )
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        """Remove vectors by chunk id; unknown ids are ignored."""
+        for i in range(0, len(chunk_ids), 5000):
+            self._col.delete(ids=list(chunk_ids[i : i + 5000]))
+
+    def query(self, vector: np.ndarray, limit: int) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity), best first."""
+        n = min(limit, self.count())
+        if n <= 0:
+            return []
+        result = self._col.query(query_embeddings=[vector.astype(np.float32)], n_results=n, include=["distances"])
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]

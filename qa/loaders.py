@@ -1,0 +1,189 @@
+"""Turn files (.txt, .md, .html, .jsonl) into Articles, one clear error per bad file or line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from qa.errors import LoadError
+from qa.types import Article
+
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+SIDECAR_SUFFIX = ".meta.yaml"
+META_FIELDS = ("title", "outlet", "published", "url")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Articles read from one file, plus one message per part of it that failed."""
+
+    path: Path
+    articles: tuple[Article, ...] = ()
+    errors: tuple[str, ...] = field(default_factory=tuple)
+
+
+def slugify(value: str) -> str:
+    """Make a doc_id safe for `DOC_ID:START-END` references (no colons, no spaces)."""
+    slug = _SLUG.sub("-", value.strip()).strip("-.")
+    return slug or "doc"
+
+
+def content_hash(text: str, meta: dict[str, str]) -> str:
+    """Hash text and metadata together, so a metadata fix also counts as a change."""
+    h = hashlib.sha256(text.encode("utf-8"))
+    h.update(json.dumps(meta, sort_keys=True).encode("utf-8"))
+    return h.hexdigest()
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path | LoadResult]:
+    """Expand files and folders (recursively, sorted), yielding a failed LoadResult for missing paths."""
+    for path in paths:
+        if path.is_dir():
+            seen: set[tuple[int, int]] = set()
+            # followlinks=False, and a seen-set on real directories: symlink loops cannot recurse.
+            for root, dirs, files in os.walk(path, followlinks=False):
+                st = os.stat(root)
+                if (st.st_dev, st.st_ino) in seen:
+                    dirs[:] = []
+                    continue
+                seen.add((st.st_dev, st.st_ino))
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
+                        continue
+                    yield Path(root) / name
+        elif path.exists():
+            yield path
+        else:
+            yield LoadResult(path, errors=(f"{path}: no such file or directory",))
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(f"{path}: file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (QA_MAX_FILE_MB)")
+        data = path.read_bytes()
+    except PermissionError:
+        raise LoadError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise LoadError(f"{path}: file is empty")
+    if b"\x00" in data[:8192]:
+        raise LoadError(f"{path}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+
+
+def _parse_yaml(text: str, where: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        meta = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise LoadError(f"{where}: invalid YAML metadata ({str(exc).splitlines()[0]})") from None
+    if not isinstance(meta, dict):
+        raise LoadError(f"{where}: metadata must be a YAML mapping")
+    return meta
+
+
+def _clean_meta(meta: dict[str, Any]) -> dict[str, str]:
+    return {k: str(meta[k]).strip() for k in META_FIELDS if meta.get(k) is not None}
+
+
+def _article(doc_id: str, source: str, text: str, meta: dict[str, Any], body_start: int = 0) -> Article:
+    clean = _clean_meta(meta)
+    return Article(
+        doc_id=doc_id,
+        source=source,
+        title=clean.get("title", ""),
+        outlet=clean.get("outlet", ""),
+        published=clean.get("published", ""),
+        url=clean.get("url", ""),
+        text=text,
+        sha256=content_hash(text, clean),
+        body_start=body_start,
+    )
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    side = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not side.is_file():
+        return {}
+    return _parse_yaml(side.read_text(encoding="utf-8"), str(side))
+
+
+def _load_text(path: Path, text: str) -> Article:
+    meta: dict[str, Any] = {}
+    body_start = 0
+    match = _FRONT_MATTER.match(text)
+    if match:
+        meta = _parse_yaml(match.group(1), str(path))
+        body_start = match.end()
+    meta = {**meta, **_sidecar(path)}
+    if not text[body_start:].strip():
+        raise LoadError(f"{path}: no article text after the front matter")
+    doc_id = slugify(str(meta.get("id") or path.stem))
+    return _article(doc_id, str(path), text, meta, body_start)
+
+
+def _load_html(path: Path, html: str) -> Article:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise LoadError(f"{path}: no article text found in the HTML")
+    meta: dict[str, Any] = {}
+    doc = trafilatura.extract_metadata(html)
+    if doc is not None:
+        meta = {"title": doc.title, "outlet": doc.sitename, "published": doc.date, "url": doc.url}
+    meta = {**{k: v for k, v in meta.items() if v}, **_sidecar(path)}
+    return _article(slugify(str(meta.get("id") or path.stem)), str(path), text, meta)
+
+
+def _load_jsonl(path: Path, raw: str) -> LoadResult:
+    articles: list[Article] = []
+    errors: list[str] = []
+    for lineno, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{where}: malformed JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+            errors.append(f"{where}: each line needs a JSON object with a non-empty \"text\" field")
+            continue
+        doc_id = slugify(str(obj.get("id") or f"{path.stem}-{lineno}"))
+        articles.append(_article(doc_id, where, obj["text"], obj))
+    if not articles and not errors:
+        errors.append(f"{path}: no articles in the file")
+    return LoadResult(path, tuple(articles), tuple(errors))
+
+
+def load_file(path: Path, max_bytes: int) -> LoadResult:
+    """Read one file into Articles; never raises for bad content, reports it in ``errors``."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        kind = f"'{suffix}'" if suffix else "with no extension"
+        return LoadResult(path, errors=(f"{path}: unsupported file type {kind} (expected {', '.join(SUPPORTED)})",))
+    try:
+        raw = _read_text(path, max_bytes)
+        if suffix == ".jsonl":
+            return _load_jsonl(path, raw)
+        article = _load_html(path, raw) if suffix in (".html", ".htm") else _load_text(path, raw)
+    except LoadError as exc:
+        return LoadResult(path, errors=(str(exc),))
+    return LoadResult(path, (article,))

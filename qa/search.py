@@ -1,0 +1,63 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 (SQLite FTS5) rankings fused, spread across articles."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from qa.corpus import Corpus
+from qa.types import Hit
+
+Mode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 60  # the constant from Cormack et al. (2009); damps the head of each ranking
+# A chunk's fused score is multiplied by this for every better-ranked chunk of the same article,
+# so a second outlet's close result is not crowded out by one article's many chunks.
+SAME_ARTICLE_DECAY = 0.85
+
+
+def _candidates(k: int) -> int:
+    return max(4 * k, 20)
+
+
+def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion of several best-first id lists."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def diversify(scored: list[tuple[str, str, float]], k: int, decay: float = SAME_ARTICLE_DECAY) -> list[tuple[str, float]]:
+    """Pick k (id, score) pairs greedily, discounting each article's later chunks by ``decay``."""
+    remaining = sorted(scored, key=lambda t: -t[2])
+    taken: list[tuple[str, float]] = []
+    per_doc: dict[str, int] = {}
+    while remaining and len(taken) < k:
+        best = max(range(len(remaining)), key=lambda i: remaining[i][2] * decay ** per_doc.get(remaining[i][1], 0))
+        item_id, doc_id, score = remaining.pop(best)
+        taken.append((item_id, score))
+        per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+    return taken
+
+
+def search(corpus: Corpus, query: str, k: int = 6, mode: Mode = "hybrid") -> list[Hit]:
+    """Return the k best chunks for ``query``; only committed chunks are ever returned."""
+    corpus.require_articles()
+    n = _candidates(k)
+    rankings: list[list[str]] = []
+    if mode in ("hybrid", "bm25"):
+        rankings.append([cid for cid, _ in corpus.store.bm25(query, n)])
+    if mode in ("hybrid", "dense"):
+        vector = corpus.embedder.embed([query])[0]
+        rankings.append([cid for cid, _ in corpus.vectors.query(vector, n)])
+    fused = rrf(rankings)
+    # Chroma may hold vectors of a crashed, uncommitted ingest: the manifest decides what exists.
+    committed = corpus.store.chunks(list(fused))
+    scored = [(cid, committed[cid][0].doc_id, score) for cid, score in fused.items() if cid in committed]
+    hits = []
+    for cid, score in diversify(scored, k):
+        chunk, article = committed[cid]
+        hits.append(
+            Hit(cid, chunk.doc_id, article.source, article.title, article.outlet, chunk.start, chunk.end, chunk.text, round(score, 6))
+        )
+    return hits

@@ -1,0 +1,91 @@
+"""Frozen value types passed between qa's layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["answered", "not_found"]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source document; every offset in qa refers to ``text``."""
+
+    doc_id: str
+    source: str
+    title: str
+    outlet: str
+    published: str
+    url: str
+    text: str
+    sha256: str
+    # Offset where the body starts: front matter is excluded by offset, never cut out.
+    body_start: int = 0
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable span of an article: ``article.text[start:end] == text``."""
+
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk returned by search, with the article metadata a reader needs."""
+
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    outlet: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote tied to an article span; ``verified`` only if the span's text equals the quote."""
+
+    doc_id: str
+    start: int | None
+    end: int | None
+    quote: str
+    verified: bool
+    source: str = ""
+    title: str = ""
+    outlet: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reader's answer to a question, with its citations and the passages it saw."""
+
+    question: str
+    status: Status
+    text: str
+    citations: tuple[Citation, ...]
+    backend: str
+    retrieved: tuple[Hit, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What ``qa sources`` reports for one indexed article."""
+
+    doc_id: str
+    source: str
+    title: str
+    outlet: str
+    published: str
+    url: str
+    chunks: int
+    chars: int
+    sha256: str
