@@ -141,19 +141,10 @@ def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed b
 def main() -> None:
     """Console entry point: domain errors become one line on stderr and exit code 1."""
     try:
-        code = app(standalone_mode=False)
+        app()  # standalone: usage errors exit 2, typer.Exit carries its own code
     except QAError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

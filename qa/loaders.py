@@ -17,6 +17,7 @@ SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.yaml"
 META_FIELDS = ("title", "outlet", "published", "url")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+MIN_HTML_WORDS = 8
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -141,7 +142,8 @@ def _load_html(path: Path, html: str) -> Article:
     import trafilatura
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-    if not text or not text.strip():
+    # A handful of words is navigation or a caption that the extractor fell back to, not an article.
+    if not text or len(text.split()) < MIN_HTML_WORDS:
         raise LoadError(f"{path}: no article text found in the HTML")
     meta: dict[str, Any] = {}
     doc = trafilatura.extract_metadata(html)

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 _STOPWORDS = frozenset(
     "a an and are as at be been but by did do does for from had has have he her his how i if in into is it its "
     "of on or she so than that the their them then there these they this those to was were what when where "
-    "which who whom whose why will with would you your about after before said says".split()
+    "which who whom whose why will with would you your about after before said says many much".split()
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

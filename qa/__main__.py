@@ -1,0 +1,5 @@
+"""Allow `python -m qa`."""
+
+from qa.cli import main
+
+main()

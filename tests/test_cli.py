@@ -1,0 +1,89 @@
+"""The command line: JSON contracts, clean stdout, one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED
+
+
+def test_ingest_then_sources_shows_both_seeds_with_outlets(run_cli, tmp_path: Path):
+    index = str(tmp_path / "idx")
+    code, out, err = run_cli("ingest", str(SEEDS), "--index", index, "--json")
+    assert code == 0, err
+    assert sorted(json.loads(out)["added"]) == [UNNAMED, GLOBAL_NEWS]
+    code, out, _ = run_cli("sources", "--index", index, "--json")
+    sources = {s["doc_id"]: s for s in json.loads(out)["sources"]}
+    assert sources[GLOBAL_NEWS]["outlet"] == "Global News"
+    assert sources[UNNAMED]["outlet"] == "Outlet not named"
+    assert all(s["chunks"] > 0 and s["chars"] > 0 for s in sources.values())
+
+
+def test_ingest_exits_1_when_a_file_failed_but_keeps_the_rest(run_cli, tmp_path: Path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ok.txt").write_text("The session was held on Sunday in Baghdad.", encoding="utf-8")
+    (tmp_path / "in" / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    code, out, err = run_cli("ingest", str(tmp_path / "in"), "--index", str(tmp_path / "idx"), "--json")
+    assert code == 1
+    assert json.loads(out)["added"] == ["ok"]
+    assert "bad.txt" in err and "Traceback" not in err
+
+
+def test_ask_offline_cites_the_attendance_span_verified(run_cli, seed_index_dir: Path):
+    code, out, err = run_cli("ask", "How many lawmakers attended the session?", "--offline", "--json", "--index", str(seed_index_dir))
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["status"] == "answered" and doc["backend"] == "extractive"
+    assert "168" in doc["answer"]
+    cited = [c for c in doc["citations"] if "168 lawmakers present" in c["quote"]]
+    assert cited and cited[0]["verified"] is True and cited[0]["doc_id"] == GLOBAL_NEWS
+    article = (SEEDS / f"{GLOBAL_NEWS}.txt").read_text(encoding="utf-8")
+    assert article[cited[0]["start"] : cited[0]["end"]] == cited[0]["quote"]
+    assert set(doc) == {"question", "status", "answer", "citations", "backend", "retrieved"}
+    assert set(cited[0]) == {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
+
+
+def test_ask_without_llm_says_so_on_stderr_and_prints_citations(run_cli, seed_index_dir: Path):
+    code, out, err = run_cli("ask", "How many US troops remain in Iraq?", "--index", str(seed_index_dir))
+    assert code == 0
+    assert "No LLM is configured" in err
+    assert "5,000" in out and "[1]" in out
+
+
+def test_search_json_contract(run_cli, seed_index_dir: Path):
+    code, out, _ = run_cli("search", "quorum", "--k", "3", "--json", "--index", str(seed_index_dir))
+    doc = json.loads(out)
+    assert doc["query"] == "quorum" and len(doc["hits"]) == 3
+    assert set(doc["hits"][0]) == {"doc_id", "source", "title", "outlet", "start", "end", "text", "score"}
+
+
+def test_show_prints_the_span_within_its_sentence(run_cli, seed_index_dir: Path):
+    article = (SEEDS / f"{GLOBAL_NEWS}.txt").read_text(encoding="utf-8")
+    start = article.index("168 lawmakers present")
+    end = start + len("168 lawmakers present")
+    code, out, _ = run_cli("show", f"{GLOBAL_NEWS}:{start}-{end}", "--index", str(seed_index_dir))
+    assert code == 0
+    assert "»168 lawmakers present«" in out
+    assert "Most Sunni and Kurdish lawmakers boycotted the session" in out
+    code, out, _ = run_cli("show", f"{GLOBAL_NEWS}:{start}-{end}", "--json", "--index", str(seed_index_dir))
+    view = json.loads(out)
+    assert view["text"] == "168 lawmakers present" and view["context"].endswith("quorum.")
+
+
+def test_errors_are_one_line_with_exit_1(run_cli, seed_index_dir: Path, tmp_path: Path):
+    for args in (
+        ("ask", "anything", "--index", str(tmp_path / "nothing-here")),
+        ("show", "not-a-ref", "--index", str(seed_index_dir)),
+        ("show", f"{GLOBAL_NEWS}:10-999999", "--index", str(seed_index_dir)),
+        ("show", "missing:1-2", "--index", str(seed_index_dir)),
+    ):
+        code, out, err = run_cli(*args)
+        assert code == 1, args
+        assert out == ""
+        assert err.startswith("error: ") and err.count("\n") == 1, err
+
+
+def test_usage_errors_exit_2(run_cli):
+    code, _, err = run_cli("ask")
+    assert code == 2 and "Missing argument 'question'" in err
