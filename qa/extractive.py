@@ -27,18 +27,20 @@ _HAS_DATE = re.compile(
     re.IGNORECASE,
 )
 _HAS_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-|bin |de |van )?[A-Z][a-z]+)+")
+_HAS_PLACE = re.compile(r"\b(?:in|at|near|from|outside)\s+(?:the\s+)?[A-Z][a-z]+")
 _HAS_QUOTE = re.compile(r"[“\"].{12,}[”\"]")
 _ASKS = {
     "number": re.compile(r"\bhow (?:many|much|large|big)\b|\bwhat (?:number|percentage|share)\b|\bnumber of\b", re.I),
     "date": re.compile(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bwhich (?:day|date|year|month)\b", re.I),
     "person": re.compile(r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander)\b", re.I),
+    "place": re.compile(r"\bwhere\b|\bwhich (?:city|country|place)\b|\bin what (?:city|country|place)\b", re.I),
     "quote": re.compile(r"\bwhat did .* say\b|\bwho said\b|\bhow did .* (?:describe|call)\b|\bcalled?\b", re.I),
 }
-_CHECKS = {"number": _HAS_NUMBER, "date": _HAS_DATE, "person": _HAS_NAME, "quote": _HAS_QUOTE}
+_CHECKS = {"number": _HAS_NUMBER, "date": _HAS_DATE, "person": _HAS_NAME, "place": _HAS_PLACE, "quote": _HAS_QUOTE}
 
 # Weights and the not_found bar were set on eval/questions.jsonl (see eval/README.md).
-W_DENSE, W_LEXICAL, W_TYPE, W_RANK = 0.5, 0.4, 0.15, 0.05
-NOT_FOUND_BELOW = 0.42
+W_DENSE, W_LEXICAL, W_TYPE, W_RANK = 0.5, 0.4, 0.2, 0.05
+NOT_FOUND_BELOW = 0.5
 SECOND_SENTENCE_WITHIN = 0.93
 
 
@@ -56,7 +58,7 @@ def terms(text: str) -> set[str]:
 
 
 def question_kinds(question: str) -> list[str]:
-    """What sort of answer the question wants: number, date, person, quote."""
+    """What sort of answer the question wants: number, date, person, place, quote."""
     return [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
 
 

