@@ -1,0 +1,75 @@
+"""A small OpenAI-compatible HTTP server on 127.0.0.1 for end-to-end tests over real sockets."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+from fake_llm import completion_body
+
+
+@dataclass
+class Scripted:
+    """One scripted response: status, body (str or dict), headers."""
+
+    status: int = 200
+    body: str | dict[str, Any] = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class OpenAICompatibleServer:
+    """Serves /v1/chat/completions from a queue of replies; records every request body."""
+
+    def __init__(self, default: Callable[[dict[str, Any]], Scripted] | None = None) -> None:
+        self.queue: deque[Scripted] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.paths: list[str] = []
+        self.default = default
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                length = int(self.headers.get("content-length", 0))
+                raw = self.rfile.read(length)
+                server.paths.append(self.path)
+                body = json.loads(raw or b"{}")
+                server.requests.append(body)
+                reply = server.queue.popleft() if server.queue else (server.default(body) if server.default else Scripted(500, "no reply queued"))
+                payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
+                data = payload.encode("utf-8")
+                self.send_response(reply.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for key, value in reply.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass  # keep test output clean
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The /v1 base URL clients should use."""
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def answer(self, obj: dict[str, Any], model: str = "local-model") -> "OpenAICompatibleServer":
+        """Queue a 200 chat completion whose content is ``obj`` as JSON."""
+        self.queue.append(Scripted(200, completion_body(json.dumps(obj), model=model)))
+        return self
+
+    def __enter__(self) -> "OpenAICompatibleServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
