@@ -1,0 +1,321 @@
+"""The factual question sets are sound: schema, verbatim evidence, counts, and a validator that can fail.
+
+Offline and fast. Only the corpus-wide bench set needs ../shared (skipped when it is absent).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SEED_SET = REPO / "eval" / "questions.jsonl"
+SAMPLE = REPO / "eval" / "allsides_sample.jsonl"
+SAMPLE_SET = REPO / "eval" / "allsides_questions.jsonl"
+BENCH_SET = REPO / "bench" / "data" / "allsides_questions.jsonl"
+EVENTS = Path(__file__).parents[2] / "shared/corpora/allsides/events.jsonl"
+
+GN = "001_459249e74de3275c"  # Global News seed
+WIRE = "000_cd5ad041538ca3e1"  # wire-based seed
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+validate_mod = _load("_qa_eval_validate", REPO / "eval" / "validate.py")
+allsides = _load("_qa_bench_allsides", REPO / "bench" / "allsides.py")
+
+
+def _questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _write(tmp_path: Path, questions: list[dict]) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def seed_articles() -> dict[str, str]:
+    return validate_mod.load_seed_articles(SEEDS)
+
+
+@pytest.fixture(scope="module")
+def sample_articles() -> dict[str, str]:
+    return validate_mod.load_jsonl_articles(SAMPLE)
+
+
+def _good_question(**changes) -> dict:
+    q = {
+        "id": "t-1",
+        "question": "How many lawmakers were present?",
+        "answers": ["168"],
+        "evidence": [{"doc_id": GN, "quote": "the 168 lawmakers present were just three more than the quorum"}],
+        "category": "number",
+        "answerable": True,
+    }
+    q.update(changes)
+    return q
+
+
+# --------------------------------------------------------------------------- the seed set
+
+
+def test_seed_articles_load_by_file_stem(seed_articles):
+    assert set(seed_articles) == {WIRE, GN}
+    assert seed_articles[GN].startswith("Iraqi lawmakers pass resolution")
+    assert (SEEDS / f"{GN}.txt").read_bytes().decode("utf-8") == seed_articles[GN]
+
+
+def test_seed_set_is_valid(seed_articles):
+    assert validate_mod.validate(SEED_SET, seed_articles) == []
+
+
+def test_seed_set_counts_and_coverage():
+    questions = _questions(SEED_SET)
+    categories = Counter(q["category"] for q in questions)
+    assert len(questions) >= 44
+    assert categories["unanswerable"] >= 10
+    assert set(categories) == validate_mod.CATEGORIES, f"missing: {validate_mod.CATEGORIES - set(categories)}"
+    assert sum(1 for q in questions if not q["answerable"]) == categories["unanswerable"]
+
+
+def test_seed_set_covers_the_key_facts():
+    by_answer = {a.lower(): q for q in _questions(SEED_SET) for a in q["answers"]}
+    assert by_answer["5,000"]["category"] == "number"
+    assert by_answer["168"]["evidence"][0]["doc_id"] == GN
+    assert by_answer["165"]["category"] == "inference"
+    assert "non-binding" in by_answer
+    # Facts both outlets report carry evidence from both.
+    assert {e["doc_id"] for e in by_answer["5,000"]["evidence"]} == {WIRE, GN}
+
+
+def test_seed_set_uses_both_outlets_and_single_outlet_facts():
+    questions = _questions(SEED_SET)
+    docs = Counter(e["doc_id"] for q in questions for e in q["evidence"])
+    assert docs[WIRE] >= 15 and docs[GN] >= 15
+    single = [q for q in questions if q["category"] == "single_outlet"]
+    assert {e["doc_id"] for q in single for e in q["evidence"]} == {WIRE, GN}
+
+
+# --------------------------------------------------------------------------- the AllSides sample
+
+
+def test_allsides_sample_is_four_events_with_three_outlets(sample_articles):
+    rows = _questions(SAMPLE)
+    assert len(rows) == 12
+    events = Counter(r["id"].rsplit("-", 1)[0] for r in rows)
+    assert len(events) == 4 and set(events.values()) == {3}
+    for row in rows:
+        assert set(row) == {"id", "title", "outlet", "published", "url", "text"}
+        assert row["outlet"] and row["title"] and row["url"].startswith("http")
+        assert len(row["published"]) == 10 and row["text"].strip()
+
+
+def test_allsides_sample_set_is_valid(sample_articles):
+    assert validate_mod.validate(SAMPLE_SET, sample_articles) == []
+    questions = _questions(SAMPLE_SET)
+    assert len(questions) >= 12
+    assert sum(1 for q in questions if q["category"] == "unanswerable") >= 2
+    assert all(e["doc_id"] in sample_articles for q in questions for e in q["evidence"])
+
+
+# --------------------------------------------------------------------------- bench/allsides.py
+
+
+def _event(event_id=7, stances=("left", "center", "right")) -> dict:
+    return {
+        "id": event_id,
+        "issue": "An issue",
+        "date": "2021-05-24T10:00:00-07:00",
+        "news": {
+            s: {
+                "newsSource": f"Outlet {s}",
+                "newsTitle": f"Title {s}",
+                "newsLink": f"https://example.org/{s}",
+                "newBody": [f"First paragraph\u00a0({s}).", "Second “quoted” paragraph..."],
+            }
+            for s in stances
+        },
+    }
+
+
+def test_to_articles_builds_qa_jsonl_rows():
+    rows = list(allsides.to_articles([_event(), _event(8, ("right", "left")), {"id": 9, "date": "", "news": {}}]))
+    assert [r["id"] for r in rows] == ["as-7-left", "as-7-center", "as-7-right", "as-8-left", "as-8-right"]
+    first = rows[0]
+    assert first == {
+        "id": "as-7-left",
+        "title": "Title left",
+        "outlet": "Outlet left",
+        "published": "2021-05-24",
+        "url": "https://example.org/left",
+        "text": "First paragraph\u00a0(left).\n\nSecond “quoted” paragraph...",
+    }
+
+
+def test_allsides_main_writes_jsonl(tmp_path):
+    events = tmp_path / "events.jsonl"
+    events.write_text(json.dumps(_event()) + "\n\n" + json.dumps(_event(8)) + "\n", encoding="utf-8")
+    out = tmp_path / "articles.jsonl"
+    assert allsides.main([str(out), "--events", str(events), "--event-ids", "8"]) == 0
+    rows = _questions(out)
+    assert [r["id"] for r in rows] == ["as-8-left", "as-8-center", "as-8-right"]
+    assert "\u00a0" in rows[0]["text"]  # characters kept as they are
+    assert allsides.main([str(out), "--events", str(events), "--event-ids", "99"]) == 1
+
+
+def test_loading_allsides_articles_via_converter(tmp_path):
+    events = tmp_path / "events.jsonl"
+    events.write_text(json.dumps(_event()) + "\n", encoding="utf-8")
+    articles = validate_mod.load_allsides_articles(events)
+    assert sorted(articles) == ["as-7-center", "as-7-left", "as-7-right"]
+
+
+# --------------------------------------------------------------------------- the validator can fail
+
+
+def test_validator_catches_a_broken_quote(tmp_path, seed_articles):
+    questions = _questions(SEED_SET)
+    target = next(q for q in questions if any("’" in e["quote"] for e in q["evidence"]))
+    for e in target["evidence"]:
+        e["quote"] = e["quote"].replace("’", "'")  # straightened apostrophe: no longer verbatim
+    problems = validate_mod.validate(_write(tmp_path, questions), seed_articles)
+    assert problems and all(target["id"] in p for p in problems)
+    assert any("not a verbatim substring" in p and "character for character" in p for p in problems)
+
+
+def test_validator_catches_an_invented_quote(tmp_path, seed_articles):
+    q = _good_question(evidence=[{"doc_id": GN, "quote": "the 170 lawmakers present were just three more than the quorum"}])
+    assert any("not a verbatim substring" in p for p in validate_mod.validate(_write(tmp_path, [q]), seed_articles))
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Canada-led NATO training mission in Iraq on pause after killing of Soleimani",  # READ MORE:
+        "Iraq parliament votes to expel foreign troops from the country",  # WATCH: / video caption
+        "Body of Soleimani, killed in U.S. airstrike, returns home to Iran",  # caption under Click to play video
+        "Story continues below advertisement",
+    ],
+)
+def test_validator_rejects_furniture_quotes(tmp_path, seed_articles, quote):
+    q = _good_question(evidence=[{"doc_id": GN, "quote": quote}], answers=["Soleimani"], note="test")
+    problems = validate_mod.validate(_write(tmp_path, [q]), seed_articles)
+    assert any("furniture" in p for p in problems), problems
+
+
+def test_validator_rejects_wire_furniture(tmp_path, seed_articles):
+    q = _good_question(evidence=[{"doc_id": WIRE, "quote": "Pope calls for dialogue and restraint amid growing US-Iran tensions"}], note="x")
+    assert any("furniture" in p for p in validate_mod.validate(_write(tmp_path, [q]), seed_articles))
+
+
+def test_body_text_that_a_link_repeats_is_not_furniture(seed_articles):
+    # "52 Iranian sites" is in a READ MORE line of Global News, and in the wire report's body.
+    assert validate_mod.quote_in_furniture(seed_articles[GN], "52 Iranian sites")
+    assert not validate_mod.quote_in_furniture(seed_articles[WIRE], "the US has targeted 52 Iranian sites")
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"category": "opinion"}, "bad category"),
+        ({"answers": []}, "no answers"),
+        ({"evidence": []}, "no evidence"),
+        ({"answerable": False}, "category is not 'unanswerable'"),
+        ({"category": "unanswerable", "answerable": False}, "unanswerable question has answers"),
+        ({"answers": ["165"]}, "no note explains"),
+        ({"category": "inference", "answers": ["165"], "note": ""}, "needs a note"),
+        ({"answers": ["lawmakers"]}, "occurs in the question"),
+        ({"evidence": [{"doc_id": "nope", "quote": "the 168 lawmakers present"}]}, "not a known article"),
+        ({"evidence": [{"doc_id": GN, "quote": "168 lawmakers"}]}, "too short"),
+        ({"tags": ["x"]}, "unknown field"),
+    ],
+)
+def test_validator_reports_schema_problems(tmp_path, seed_articles, changes, expected):
+    problems = validate_mod.validate(_write(tmp_path, [_good_question(**changes)]), seed_articles)
+    assert any(expected in p for p in problems), problems
+
+
+def test_validator_reports_missing_fields_and_duplicate_ids(tmp_path, seed_articles):
+    broken = _good_question()
+    del broken["evidence"]
+    problems = validate_mod.validate(_write(tmp_path, [_good_question(), _good_question(), broken]), seed_articles)
+    assert any("duplicate id" in p for p in problems)
+    assert any("missing field(s): evidence" in p for p in problems)
+
+
+def test_a_sound_question_passes(tmp_path, seed_articles):
+    assert validate_mod.validate(_write(tmp_path, [_good_question()]), seed_articles) == []
+
+
+def test_validator_reports_bad_json(tmp_path, seed_articles):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x"\n', encoding="utf-8")
+    assert validate_mod.validate(path, seed_articles)
+
+
+# --------------------------------------------------------------------------- answer matching
+
+
+@pytest.mark.parametrize(
+    ("aliases", "text", "matches"),
+    [
+        (["5,000"], "Around 5000 U.S. troops remain.", True),
+        (["5000"], "about 5,000 troops", True),
+        (["3"], "the 2013 war", False),
+        (["three", "3"], "and 3 were wounded", True),
+        (["Abdul Mahdi"], "Prime Minister Adil Abdul-Mahdi said", True),
+        (["non-binding"], "The resolution is non\u2011binding.", True),  # non-breaking hyphen
+        (["not binding"], "It is binding.", False),
+        (["Sunday"], "on Sundays", False),
+        (["Nassiriya"], "in NASSIRIYA, police said", True),
+        (["Protasevich"], "Roman Protasévich", True),
+    ],
+)
+def test_answer_matching(aliases, text, matches):
+    assert validate_mod.answer_matches(aliases, text) is matches
+
+
+def test_normalise():
+    assert validate_mod.normalise("Around 5,000 U.S. troops") == "around 5000 u s troops"
+    assert validate_mod.normalise("al-Muhandis’s “convoy”") == "al muhandis s convoy"
+    assert validate_mod.normalise("1,234,567 and 2014-2017") == "1234567 and 2014 2017"
+
+
+# --------------------------------------------------------------------------- the corpus-wide bench set
+
+
+@pytest.mark.skipif(not EVENTS.is_file(), reason=f"AllSides corpus not found at {EVENTS}")
+def test_bench_set_is_valid_against_the_whole_corpus():
+    articles = validate_mod.load_allsides_articles(EVENTS)
+    assert len(articles) == 1479
+    assert validate_mod.validate(BENCH_SET, articles) == []
+    questions = _questions(BENCH_SET)
+    assert len(questions) >= 45
+    assert all(q["answerable"] for q in questions)
+    for q in questions:  # each is answered by exactly one article
+        assert len({e["doc_id"] for e in q["evidence"]}) == 1, q["id"]
+    events = {q["evidence"][0]["doc_id"].rsplit("-", 1)[0] for q in questions}
+    assert len(events) >= 40
+    # The sample shipped in eval/ is exactly what the converter makes of the corpus.
+    for row in _questions(SAMPLE):
+        assert articles[row["id"]] == row["text"]
+
+
+def test_bench_set_is_well_formed_offline():
+    questions = _questions(BENCH_SET)
+    assert len(questions) >= 45
+    assert len({q["id"] for q in questions}) == len(questions)
+    assert all(q["category"] in validate_mod.CATEGORIES and q["answers"] and q["evidence"] for q in questions)
