@@ -88,7 +88,7 @@ def remove(
     """Remove articles from the index."""
     from qa.ingest import remove as run_remove
 
-    missing = run_remove(doc_ids, _settings(index))
+    missing = run_remove(doc_ids, _settings(index), on_notice=notice)
     removed = [d for d in doc_ids if d not in missing]
     for doc_id in missing:
         notice(f"error: no article {doc_id!r} in the index")
@@ -136,6 +136,87 @@ def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed b
     after = view.context[view.end - view.context_start :]
     label = " — ".join(p for p in (view.outlet, view.title) if p) or view.doc_id
     _emit(as_json, asdict(view), f"{label} ({view.source})\n{before}»{view.text}«{after}")
+
+
+@app.command("eval")
+def eval_command(
+    sets: Annotated[Optional[list[Path]], typer.Option("--set", help="Question set (JSONL); repeat for several (default: eval/questions.jsonl). Its articles are listed in SET.articles beside it.", show_default=False)] = None,
+    articles: Annotated[Optional[list[Path]], typer.Option("--articles", help="Article files/folders to index instead of the set's SET.articles list; repeatable.", show_default=False)] = None,
+    live: Annotated[bool, typer.Option("--live", help="Use the configured model (OPENAI_API_KEY / OPENAI_BASE_URL, QA_MODEL).")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Use the extractive reader (no model).")] = False,
+    record: Annotated[Optional[Path], typer.Option("--record", help="Save every model request and reply to FILE (with --live, or the simulated model).", show_default=False)] = None,
+    replay: Annotated[Optional[Path], typer.Option("--replay", help="Serve the model's replies from a --record FILE, offline; fails if a request was not recorded.", show_default=False)] = None,
+    k: KOpt = None,
+    compare: Annotated[bool, typer.Option("--compare", help="Also run the simulated and extractive readers side by side (on with --report).")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write a Markdown report (model, prompt hashes, date, readers side by side) to PATH.", show_default=False)] = None,
+    min_accuracy: Annotated[float, typer.Option("--min-accuracy", min=0.0, max=1.0, help="Exit 1 if accuracy is below X (0-1).", show_default=False)] = 0.0,
+    min_citation_validity: Annotated[float, typer.Option("--min-citation-validity", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
+    min_citation_support: Annotated[float, typer.Option("--min-citation-support", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
+    min_recall: Annotated[float, typer.Option("--min-recall", min=0.0, max=1.0, help="Exit 1 if retrieval recall@k is below X.", show_default=False)] = 0.0,
+    min_mrr: Annotated[float, typer.Option("--min-mrr", min=0.0, max=1.0, help="Exit 1 if retrieval MRR is below X.", show_default=False)] = 0.0,
+    min_not_found_precision: Annotated[float, typer.Option("--min-not-found-precision", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
+    min_not_found_recall: Annotated[float, typer.Option("--min-not-found-recall", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
+    index: Annotated[Optional[Path], typer.Option("--index", help="Ingest the set's articles into this index instead of a temporary one.", show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score readers on a factual question set; offline by default (a simulated model behind the real openai client)."""
+    import shlex
+
+    from qa.eval_render import report_json, report_text, write_report
+    from qa.evaluation import DEFAULT_SET, EvalOptions, run_eval
+
+    if sum((live, offline, replay is not None)) > 1:
+        raise typer.BadParameter("choose at most one of --live, --offline and --replay.")
+    if record is not None and (offline or replay is not None):
+        raise typer.BadParameter("--record saves model replies: use it with --live (or the default simulated model), not --offline or --replay.")
+    thresholds = {
+        "accuracy": min_accuracy, "citation_validity": min_citation_validity, "citation_support": min_citation_support,
+        "recall_at_k": min_recall, "mrr": min_mrr, "not_found_precision": min_not_found_precision, "not_found_recall": min_not_found_recall,
+    }
+    options = EvalOptions(
+        sets=tuple(sets or [DEFAULT_SET]),
+        articles=tuple(articles or ()),
+        reader="live" if live else "extractive" if offline else "replay" if replay is not None else "simulated",
+        record=record,
+        replay=replay,
+        k=k,
+        index=index,
+        compare=compare or report is not None,
+        thresholds={name: value for name, value in thresholds.items() if value},
+        command=shlex.join(["qa", *sys.argv[1:]]),
+    )
+    result = run_eval(options, _settings(index), notice)
+    if report is not None:
+        write_report(result, report)
+        notice(f"report written to {report}")
+    _emit(as_json, report_json(result), report_text(result))
+    if result.failures:
+        for failure in result.failures:
+            notice(f"eval: below threshold: {failure}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def summarize(
+    topic: Annotated[Optional[str], typer.Option("--topic", help="Brief only the articles matching this topic (default: all).", show_default=False)] = None,
+    words: Annotated[int, typer.Option("--words", min=40, max=2000, help="Length of the briefing body in words; differences add up to 60% more.")] = 250,
+    offline: OfflineOpt = False,
+    output_format: Annotated[str, typer.Option("--format", help="Output format without --json: md or text.")] = "md",
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a neutral briefing across outlets: every sentence cited, differences made explicit."""
+    from qa.briefing import summarize as run_summarize
+    from qa.briefing_render import briefing_json, briefing_markdown, briefing_text
+    from qa.corpus import Corpus
+
+    if output_format not in ("md", "text"):
+        raise typer.BadParameter("--format must be md or text.")
+    with Corpus(_settings(index)) as corpus:
+        briefing = run_summarize(corpus, topic, words, offline=offline, on_notice=notice)
+    if briefing.dropped:
+        notice(f"{len(briefing.dropped)} sentence(s) left out of the briefing: their citations did not verify.")
+    _emit(as_json, briefing_json(briefing), briefing_markdown(briefing) if output_format == "md" else briefing_text(briefing))
 
 
 def main() -> None:

@@ -1,0 +1,260 @@
+"""Render a ``qa eval`` report: a terminal table, a JSON document, and a Markdown report file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import qa
+from qa.evaluation import METRICS, EvalReport, Metric, QuestionResult, Run, SetReport
+
+SIMULATED_DISCLAIMER = (
+    "**The `simulated` reader is simulated: it is not a language model.** It is a deterministic "
+    "program (`qa/simulated.py`) that reads only the passages in each request, answers with the "
+    "sentence that best covers the question's words, quotes it (with straight quotes, as models "
+    "do) and replies in the model's JSON contract. It is served to the real `openai` client over a "
+    "mocked HTTP transport, so request building, response parsing and citation resolution are the "
+    "real code; its numbers measure that pipeline and retrieval, not any model's reading ability."
+)
+LABELS = {
+    "accuracy": "accuracy (all questions)",
+    "answerable_accuracy": "accuracy (answerable)",
+    "citation_validity": "citation validity",
+    "citation_support": "citation support",
+    "recall_at_k": "retrieval recall@k",
+    "mrr": "retrieval MRR",
+    "not_found_precision": "not_found precision",
+    "not_found_recall": "not_found recall",
+}
+
+
+def _fmt(metric: Metric, counts: bool = True) -> str:
+    value = metric.value
+    if value is None:
+        return "n/a"
+    if not counts:
+        return f"{value:.3f}"
+    hits = f"{metric.hits:.1f}" if metric.hits != int(metric.hits) else str(int(metric.hits))
+    return f"{value:.3f} ({hits}/{metric.total})"
+
+
+def _counts(set_report: SetReport) -> str:
+    total = len(set_report.questions)
+    answerable = sum(q.answerable for q in set_report.questions)
+    return f"{total} questions: {answerable} answerable, {total - answerable} unanswerable"
+
+
+def _cell(result: QuestionResult) -> str:
+    mark = "ok" if result.correct else "xx"
+    status = {"answered": "ans", "not_found": "nf ", "error": "ERR"}.get(result.status, result.status[:3])
+    rank = "   " if result.rank is None else (f"r{result.rank:<2}" if result.rank else "r- ")
+    support = {True: "S", False: ".", None: " "}[result.supported]
+    return f"{mark} {status} {rank} {support}"
+
+
+def _run_name(run: Run) -> str:
+    return run.reader if run.reader in ("simulated", "extractive") else f"{run.reader}:{run.model}"
+
+
+# ----------------------------------------------------------------------------- terminal
+
+
+def report_text(report: EvalReport) -> str:
+    """Per-question grid, then the overall table per set, then the threshold verdict."""
+    lines: list[str] = []
+    for set_report in report.sets:
+        names = [_run_name(r) for r in set_report.runs]
+        lines.append(f"{set_report.path} — {_counts(set_report)}; k={report.k} of {set_report.index_chunks} chunks")
+        lines.append(f"{'question':<14}{'category':<15}" + "".join(f"{n:<16}" for n in names))
+        for i, question in enumerate(set_report.questions):
+            lines.append(f"{question.id:<14}{question.category:<15}" + "".join(f"{_cell(r.results[i]):<16}" for r in set_report.runs))
+        lines.append("(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk holding gold evidence, r- none; S cites gold, . does not)")
+        lines.append("")
+        width = max(len(n) for n in names) + 2
+        lines.append(f"{'metric':<26}" + "".join(f"{n:>{max(width, 18)}}" for n in names))
+        for name in METRICS:
+            lines.append(f"{LABELS[name]:<26}" + "".join(f"{_fmt(r.metrics[name]):>{max(width, 18)}}" for r in set_report.runs))
+        lines.append(f"{'seconds':<26}" + "".join(f"{r.seconds:>{max(width, 18)}.1f}" for r in set_report.runs))
+        lines.append("")
+    if report.sets and report.sets[0].runs[0].reader == "simulated":
+        lines.append("Note: the simulated reader is a deterministic stand-in for a model, not a model (see eval/README.md).")
+    for note in report.notes:
+        lines.append(f"Note: {note}")
+    if report.thresholds:
+        active = ", ".join(f"{k} >= {v}" for k, v in report.thresholds.items() if v)
+        verdict = "FAILED" if report.failures else "passed"
+        lines.append(f"Thresholds ({report.primary} reader): {active or 'none'} — {verdict}")
+        lines += [f"  below: {f}" for f in report.failures]
+    return "\n".join(lines).rstrip()
+
+
+# ----------------------------------------------------------------------------- JSON
+
+
+def _result_json(result: QuestionResult) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "category": result.category,
+        "answerable": result.answerable,
+        "status": result.status,
+        "correct": result.correct,
+        "answer": result.answer,
+        "citations": result.citations,
+        "verified": result.verified,
+        "supported": result.supported,
+        "rank": result.rank,
+        "cited": list(result.cited),
+    }
+
+
+def report_json(report: EvalReport) -> dict[str, Any]:
+    """The ``qa eval --json`` document."""
+    return {
+        "date": report.date,
+        "qa_version": qa.__version__,
+        "primary": report.primary,
+        "k": report.k,
+        "embedder": report.embedder,
+        "chunking": report.chunking,
+        "prompts": report.prompts,
+        "thresholds": report.thresholds,
+        "passed": not report.failures,
+        "failures": report.failures,
+        "notes": report.notes,
+        "sets": [
+            {
+                "set": s.path,
+                "articles": s.articles,
+                "questions": len(s.questions),
+                "answerable": sum(q.answerable for q in s.questions),
+                "runs": [
+                    {
+                        "reader": r.reader,
+                        "backend": r.backend,
+                        "model": r.model,
+                        "simulated": r.reader == "simulated",
+                        "seconds": round(r.seconds, 2),
+                        "metrics": {name: r.metrics[name].as_dict() for name in METRICS},
+                        "questions": [_result_json(x) for x in r.results],
+                    }
+                    for r in s.runs
+                ],
+            }
+            for s in report.sets
+        ],
+    }
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+
+def _md(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _short(text: str, width: int = 140) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _reader_line(run: Run) -> str:
+    if run.reader == "simulated":
+        return f"- `simulated` — model `{run.model}`, a deterministic simulation served over a mocked transport (see the note above)."
+    if run.reader == "extractive":
+        return "- `extractive` — no model: quotes the best-scoring retrieved sentences (`qa/extractive.py`, what `qa ask --offline` runs)."
+    if run.reader == "replay":
+        return f"- `replay` — model `{run.model}`: recorded replies of a real model, served offline."
+    return f"- `live` — model `{run.model}` at the configured endpoint."
+
+
+def report_markdown(report: EvalReport) -> str:
+    """The report file: setup, readers side by side per set, per-question tables, misses."""
+    out = ["# qa eval report", ""]
+    readers = {r.reader for s in report.sets for r in s.runs}
+    if "simulated" in readers:
+        out += [f"> {SIMULATED_DISCLAIMER}", ""]
+    out += [
+        f"- Date: {report.date}",
+        f"- Command: `{report.command}`" if report.command else "- Command: (library call)",
+        f"- qa {qa.__version__}; retrieval: hybrid (dense + BM25), k = {report.k}; embedder: `{report.embedder}`; chunks: {report.chunking}",
+        *(f"- Note: {n}" for n in report.notes),
+        "",
+        "Readers:",
+        "",
+    ]
+    seen: set[str] = set()
+    for s in report.sets:
+        for r in s.runs:
+            if r.reader not in seen:
+                seen.add(r.reader)
+                out.append(_reader_line(r))
+    out += ["", "Prompt files the model reader sends (sha256):", "", "| prompt | sha256 |", "|---|---|"]
+    out += [f"| `prompts/{name}.md` | `{digest}` |" for name, digest in sorted(report.prompts.items())]
+    out.append("")
+    if report.thresholds:
+        active = ", ".join(f"{k} ≥ {v}" for k, v in report.thresholds.items() if v) or "none"
+        out += [f"Thresholds on the `{report.primary}` reader: {active} — **{'FAILED' if report.failures else 'passed'}**", ""]
+        out += [f"- below: {f}" for f in report.failures]
+        out.append("")
+    for s in report.sets:
+        out += _set_markdown(s, report.k)
+    out += [
+        "## How the numbers are computed",
+        "",
+        "- **accuracy**: an answerable question counts when the reader answered and one of its accepted aliases occurs in the "
+        "answer as whole words (case, accents, punctuation and thousands separators ignored); an unanswerable one counts when "
+        "the reader replied `not_found`. A long answer (the extractive reader quotes whole sentences) can contain an alias by "
+        "chance, so read accuracy together with citation support.",
+        "- **citation validity**: verified citations / all citations.",
+        "- **citation support**: answered answerable questions with a verified citation overlapping a gold evidence span / "
+        "answered answerable questions.",
+        "- **retrieval recall@k / MRR**: a gold evidence span lying wholly inside one of the k retrieved chunks (any of the "
+        "question's evidence quotes counts). On a small index the k passages are a large share of it, so recall is easy "
+        "there; the corpus-wide bench (`bench/`) is the retrieval test at scale.",
+        "- **not_found precision / recall**: `not_found` replies that were unanswerable questions / all `not_found` replies; "
+        "unanswerable questions answered `not_found` / all unanswerable questions.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _set_markdown(s: SetReport, k: int) -> list[str]:
+    names = [_run_name(r) for r in s.runs]
+    out = [
+        f"## {s.path}",
+        "",
+        f"{_counts(s)}. Articles: {', '.join(f'`{a}`' for a in s.articles)} — {s.index_articles} articles, "
+        f"{s.index_chunks} chunks in the index, so the k = {k} passages shown per question are "
+        f"{k / s.index_chunks:.0%} of it." if s.index_chunks else f"{_counts(s)}.",
+        "",
+    ]
+    out += ["| metric | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|" + "---:|" * len(names)]
+    for name in METRICS:
+        out.append(f"| {LABELS[name]} | " + " | ".join(_fmt(r.metrics[name]) for r in s.runs) + " |")
+    out.append("| seconds | " + " | ".join(f"{r.seconds:.1f}" for r in s.runs) + " |")
+    out += ["", "### Per question", "", "`ok`/`xx`: correct or not; `ans`/`nf`: answered or not_found; `rN`: rank of the first retrieved "
+            "chunk holding gold evidence (`r-`: none in the top k); `S`: a verified citation overlaps the gold evidence, `.`: none does.", ""]
+    out += ["| id | category | question | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|---|---|" + "---|" * len(names)]
+    for i, q in enumerate(s.questions):
+        cells = " | ".join(f"`{_cell(r.results[i]).rstrip()}`" for r in s.runs)
+        out.append(f"| {q.id} | {q.category} | {_md(q.question)} | {cells} |")
+    out.append("")
+    for r, name in zip(s.runs, names):
+        misses = [x for x in r.results if not x.correct]
+        if not misses:
+            continue
+        out += [f"### Misses of `{name}` ({len(misses)})", ""]
+        gold = {q.id: q for q in s.questions}
+        for x in misses:
+            expected = " / ".join(gold[x.id].answers) if x.answerable else "not_found"
+            got = "not_found" if x.status == "not_found" else _short(x.answer)
+            out.append(f"- **{x.id}** ({x.category}) {_md(x.question)} — expected: {_md(expected)}; got: {_md(got)}")
+        out.append("")
+    return out
+
+
+def write_report(report: EvalReport, path: Path) -> None:
+    """Write the Markdown report file (creating its folder)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(report_markdown(report), encoding="utf-8")

@@ -1,0 +1,338 @@
+"""`qa eval`: the offline suite is the CI gate; broken retrieval fails it; record/replay round-trips.
+
+The gate runs the real CLI over eval/questions.jsonl with the default reader (the simulated
+model behind the real openai client over a mocked transport) and the extractive reader side
+by side, and enforces the thresholds below: the numbers this code reaches today, rounded
+down with a margin, so a regression fails CI but a new hard question does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from index_fixtures import GLOBAL_NEWS, UNNAMED
+from qa.evaluation import Evidence, Question, matches_alias, normalise_answer, score, summarise
+from qa.types import Answer, Citation, Hit
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_SET = REPO / "eval" / "questions.jsonl"
+ALLSIDES_SET = REPO / "eval" / "allsides_questions.jsonl"
+
+# The CI gate on the seed set (measured: see eval/REPORT.md).
+GATE = {
+    "--min-accuracy": 0.75,
+    "--min-citation-validity": 1.0,
+    "--min-citation-support": 0.85,
+    "--min-recall": 0.95,
+    "--min-mrr": 0.8,
+    "--min-not-found-precision": 0.4,
+    "--min-not-found-recall": 0.5,
+}
+EXTRACTIVE_FLOOR = {"accuracy": 0.7, "citation_validity": 1.0, "citation_support": 0.85, "recall_at_k": 0.95, "not_found_recall": 0.15}
+
+
+def _gate_args() -> list[str]:
+    return [item for flag, value in GATE.items() for item in (flag, str(value))]
+
+
+def _metrics(run: dict) -> dict[str, float | None]:
+    return {name: m["value"] for name, m in run["metrics"].items()}
+
+
+# ----------------------------------------------------------------------------- matching and scoring
+
+
+def test_alias_matching_is_normalised_and_whole_word():
+    assert matches_alias(["5,000"], "Around 5000 U.S. troops remain")
+    assert matches_alias(["5000"], "around 5,000 troops")
+    assert matches_alias(["non-binding"], "It is non binding.")
+    assert matches_alias(["Qassem Soleimani"], "QASSEM SOLEIMANI was killed")
+    assert matches_alias(["al-Muhandis"], "Abu Mahdi al‑Muhandis")  # non-breaking hyphen
+    assert not matches_alias(["3"], "in 2013")
+    assert not matches_alias(["Sunday"], "on Sundays")
+    assert normalise_answer("Café “5,000”") == "cafe 5000"
+
+
+def _hit(doc_id: str, start: int, end: int, rank: int = 1) -> Hit:
+    return Hit(f"c{rank}", doc_id, "s", "t", "o", start, end, "x" * (end - start), 1.0)
+
+
+def test_score_counts_support_rank_and_correctness():
+    q = Question("q1", "How many?", ("168",), (Evidence("d", "the 168 lawmakers"),), "number", True)
+    spans = [("d", 100, 117)]
+    hits = (_hit("d", 0, 90, 1), _hit("d", 80, 200, 2))
+    cited = Citation("d", 95, 120, "quote", True)
+    elsewhere = Citation("d", 10, 20, "other", True)
+    unverified = Citation("", None, None, "made up", False)
+    good = score(q, Answer("How many?", "answered", "There were 168.", (cited, unverified), "x", hits), spans)
+    assert good.correct and good.supported and good.rank == 2 and (good.citations, good.verified) == (2, 1)
+    wrong_place = score(q, Answer("How many?", "answered", "168", (elsewhere,), "x", hits[:1]), spans)
+    assert wrong_place.correct and wrong_place.supported is False and wrong_place.rank == 0
+    missed = score(q, Answer("How many?", "not_found", "n/a", (), "x", hits), spans)
+    assert not missed.correct and missed.supported is None
+
+
+def test_summary_metrics_including_not_found_precision_and_recall():
+    answerable = Question("a", "Q?", ("yes",), (Evidence("d", "yes it is"),), "nature", True)
+    unanswerable = Question("u", "Q?", (), (), "unanswerable", False)
+    hits = (_hit("d", 0, 50),)
+    ok = Citation("d", 0, 9, "yes it is", True)
+    results = [
+        score(answerable, Answer("Q?", "answered", "yes", (ok,), "x", hits), [("d", 0, 9)]),
+        score(answerable, Answer("Q?", "not_found", "n/a", (), "x", hits), [("d", 0, 9)]),
+        score(unanswerable, Answer("Q?", "not_found", "n/a", (), "x", hits), []),
+        score(unanswerable, Answer("Q?", "answered", "maybe", (Citation("", None, None, "?", False),), "x", hits), []),
+    ]
+    m = {name: metric.value for name, metric in summarise(results).items()}
+    assert m["accuracy"] == 0.5 and m["answerable_accuracy"] == 0.5
+    assert m["citation_validity"] == 0.5 and m["citation_support"] == 1.0
+    assert m["recall_at_k"] == 1.0 and m["mrr"] == 1.0
+    assert m["not_found_precision"] == 0.5 and m["not_found_recall"] == 0.5
+
+
+def test_simulated_model_reads_the_real_request_format():
+    from qa.llm import render_passages
+    from qa.prompts import NOT_FOUND_ANSWER, load_prompt
+    from qa.simulated import answer_request, parse_request
+
+    text = "Lawmakers met on Sunday. Around 5,000 U.S. troops remain in Iraq, most in an “advisory” capacity."
+    hits = [Hit("c1", "d", "s", "A title", "An outlet", 0, len(text), text, 1.0)]
+    system, user = load_prompt("answer").render_messages(passages=render_passages(hits), question="How many US troops remain?", not_found_answer=NOT_FOUND_ANSWER)
+    body = {"model": "m", "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
+    question, passages, not_found = parse_request(body)
+    assert question == "How many US troops remain?" and not_found == NOT_FOUND_ANSWER
+    assert [(p.label, p.text, p.outlet) for p in passages] == [("P1", text, "An outlet")]
+    reply = answer_request(body)
+    assert reply["status"] == "answered" and "5,000" in reply["answer"]
+    assert reply["citations"] == [{"source": "P1", "quote": 'Around 5,000 U.S. troops remain in Iraq, most in an "advisory" capacity.'}]
+    body["messages"][1]["content"] = user.replace("How many US troops remain?", "Who won the 1998 World Cup?")
+    assert answer_request(body) == {"status": "not_found", "answer": NOT_FOUND_ANSWER, "citations": []}
+
+
+# ----------------------------------------------------------------------------- the CI gate
+
+
+@pytest.fixture(scope="module")
+def gate_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, str, str]:
+    """The offline suite through the real CLI, once: simulated (gated) and extractive side by side."""
+    from qa.cli import main
+
+    report = tmp_path_factory.mktemp("report") / "REPORT.md"
+    mp = pytest.MonkeyPatch()
+    # Module scope runs before the per-test isolation fixture: isolate here too.
+    for name in list(os.environ):
+        if name.startswith(("QA_", "OPENAI_")):
+            mp.delenv(name)
+    mp.chdir(report.parent)
+    mp.setattr("sys.argv", ["qa", "eval", "--set", str(SEED_SET), "--json", "--report", str(report), *_gate_args()])
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+                code = 0
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+    finally:
+        mp.undo()
+    return code, json.loads(out.getvalue()), err.getvalue(), report.read_text(encoding="utf-8")
+
+
+def test_offline_suite_meets_the_ci_thresholds(gate_run):
+    code, doc, err, _ = gate_run
+    assert code == 0, err
+    assert doc["passed"] is True and doc["failures"] == []
+    runs = {r["reader"]: r for r in doc["sets"][0]["runs"]}
+    assert set(runs) == {"simulated", "extractive"}
+    assert runs["simulated"]["simulated"] is True and runs["simulated"]["backend"] == "llm:qa-simulated-reader"
+    extractive = _metrics(runs["extractive"])
+    for name, floor in EXTRACTIVE_FLOOR.items():
+        assert extractive[name] is not None and extractive[name] >= floor, (name, extractive[name])
+    # Every question is scored by both readers.
+    assert len(runs["simulated"]["questions"]) == len(runs["extractive"]["questions"]) == doc["sets"][0]["questions"] >= 44
+
+
+def test_report_names_the_simulation_the_prompts_and_both_readers(gate_run):
+    _, doc, _, report = gate_run
+    assert "is simulated: it is not a language model" in report
+    answer_hash = hashlib.sha256((REPO / "prompts" / "answer.md").read_bytes()).hexdigest()
+    assert answer_hash in report and doc["prompts"]["answer"] == answer_hash
+    assert "`simulated`" in report and "`extractive`" in report and doc["date"][:4] in report
+    assert "qa-simulated-reader" in report
+
+
+def test_allsides_set_runs_offline_too(tmp_path: Path):
+    from index_fixtures import settings_for
+    from qa.evaluation import EvalOptions, run_eval
+
+    report = run_eval(EvalOptions(sets=(ALLSIDES_SET,), compare=True), settings_for(tmp_path / "unused"))
+    for run in report.sets[0].runs:
+        m = {name: metric.value for name, metric in run.metrics.items()}
+        assert m["accuracy"] >= 0.5 and m["citation_validity"] == 1.0 and m["recall_at_k"] >= 0.9, (run.reader, m)
+
+
+@pytest.mark.parametrize("broken", ["empty", "wrong"])
+def test_broken_retrieval_fails_the_gate(run_cli, monkeypatch, writable_index, broken):
+    import qa.answer
+    from qa.search import search as real_search
+
+    def broken_search(corpus, query, k=6, mode="hybrid"):
+        if broken == "empty":
+            return []
+        # Always the passages about something else: Canada's training mission.
+        return real_search(corpus, "Canadian Forces NATO training mission Operation Impact", k, mode)
+
+    monkeypatch.setattr(qa.answer, "search", broken_search)
+    code, out, err = run_cli("eval", "--set", str(SEED_SET), "--index", str(writable_index), "--json", *_gate_args())
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["passed"] is False
+    assert "below threshold" in err and "recall_at_k" in err and "accuracy" in err
+
+
+# ----------------------------------------------------------------------------- record and replay
+
+
+def _small_set(tmp_path: Path) -> Path:
+    rows = [
+        {"id": "s1", "question": "How many US troops remain in Iraq?", "answers": ["5,000"],
+         "evidence": [{"doc_id": UNNAMED, "quote": "Around 5,000 US troops remain in Iraq"}], "category": "number", "answerable": True},
+        {"id": "s2", "question": "How many lawmakers were present at the session?", "answers": ["168"],
+         "evidence": [{"doc_id": GLOBAL_NEWS, "quote": "the 168 lawmakers present were just three more than the quorum"}], "category": "number", "answerable": True},
+        {"id": "s3", "question": "What is the name of the speaker of the Iraqi parliament?", "answers": [], "evidence": [],
+         "category": "unanswerable", "answerable": False},
+    ]
+    path = tmp_path / "small.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "small.articles").write_text(f"# the seeds\n{REPO / 'seeds'}\n", encoding="utf-8")
+    return path
+
+
+def test_record_then_replay_round_trips(run_cli, monkeypatch, tmp_path: Path, writable_index):
+    small, recording = _small_set(tmp_path), tmp_path / "rec.json"
+    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--record", str(recording), "--json")
+    assert code == 0, err
+    recorded = json.loads(out)["sets"][0]["runs"][0]
+    saved = json.loads(recording.read_text(encoding="utf-8"))
+    assert saved["model"] == "qa-simulated-reader" and len(saved["exchanges"]) == 3
+    assert {e["question"] for e in saved["exchanges"]} == {"How many US troops remain in Iraq?", "How many lawmakers were present at the session?", "What is the name of the speaker of the Iraqi parliament?"}
+
+    # The replay must not reach the simulated model: every reply comes from the file.
+    def no_model(self, request):
+        raise AssertionError("the simulated model was called during a replay")
+
+    monkeypatch.setattr("qa.simulated.SimulatedModel.handle", no_model)
+    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--json")
+    assert code == 0, err
+    replayed = json.loads(out)["sets"][0]["runs"][0]
+    assert replayed["reader"] == "replay" and replayed["model"] == "qa-simulated-reader"
+    assert replayed["questions"] == recorded["questions"] and replayed["metrics"] == recorded["metrics"]
+
+
+def test_replay_of_a_request_never_recorded_fails_clearly(run_cli, tmp_path: Path, writable_index):
+    small, recording = _small_set(tmp_path), tmp_path / "rec.json"
+    assert run_cli("eval", "--set", str(small), "--index", str(writable_index), "--record", str(recording))[0] == 0
+    # Another k sends other passages: that request was never recorded.
+    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--k", "2")
+    assert code == 1 and out == ""
+    assert "has no reply to the request for the question 'How many US troops remain in Iraq?'" in err
+    assert f"qa eval --live --record {recording}" in err and "Traceback" not in err
+    # A changed prompt file is named as the likely cause.
+    saved = json.loads(recording.read_text(encoding="utf-8"))
+    saved["prompts"]["answer"] = "0" * 64
+    for exchange in saved["exchanges"]:
+        exchange["key"] = "stale-" + exchange["key"]
+    recording.write_text(json.dumps(saved), encoding="utf-8")
+    code, _, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording))
+    assert code == 1 and "the prompt file(s) answer changed since it was recorded" in err
+
+
+# ----------------------------------------------------------------------------- usage and errors
+
+
+def test_usage_errors_and_clear_failures(run_cli, tmp_path: Path):
+    assert run_cli("eval", "--live", "--offline")[0] == 2
+    assert run_cli("eval", "--offline", "--record", str(tmp_path / "r.json"))[0] == 2
+    code, _, err = run_cli("eval", "--set", str(SEED_SET), "--live")
+    assert code == 1 and "qa eval --live needs a model" in err
+    orphan = tmp_path / "orphan.jsonl"
+    orphan.write_text(SEED_SET.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, _, err = run_cli("eval", "--set", str(orphan))
+    assert code == 1 and "orphan.articles" in err and "--articles" in err
+    code, _, err = run_cli("eval", "--replay", str(tmp_path / "missing.json"), "--set", str(SEED_SET))
+    assert code == 1 and "No recording at" in err
+
+
+def test_alias_normalisation_matches_the_validators(tmp_path: Path):
+    """qa.evaluation (shipped in the package) and eval/validate.py (the data's checker) agree."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_qa_eval_validate_for_eval", REPO / "eval" / "validate.py")
+    validate = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(validate)
+    texts = ["Café “5,000” – al‑Muhandis’s 1,234,567 U.S.", "‚x‛ ′ „y‟ ″ ‐ ‒ ― −", "soft\u00adhyphen 6:30 a.m."]
+    for path in (SEED_SET, ALLSIDES_SET):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            texts += [row["question"], *row["answers"], *(e["quote"] for e in row["evidence"])]
+    for text in texts:
+        assert normalise_answer(text) == validate.normalise(text), text
+
+
+def test_live_run_against_a_local_server_records_and_replays(run_cli, monkeypatch, tmp_path: Path, writable_index):
+    """--live over a real socket: an OpenAI-compatible server on localhost (serving the simulated model)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from qa.simulated import answer_request, completion
+
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+            seen.append(f"{self.path} {body['model']} {self.headers.get('authorization')}")
+            data = json.dumps(completion(json.dumps(answer_request(body)), body["model"])).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{server.server_port}/v1")
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test-key-123456")
+        monkeypatch.setenv("QA_MODEL", "local-model")
+        small, recording = _small_set(tmp_path), tmp_path / "live.json"
+        code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--live", "--record", str(recording), "--json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 0, err
+    assert seen and all(s == "/v1/chat/completions local-model Bearer sk-local-test-key-123456" for s in seen)
+    live = json.loads(out)["sets"][0]["runs"][0]
+    assert live["reader"] == "live" and live["model"] == "local-model" and live["backend"] == "llm:local-model"
+    text = recording.read_text(encoding="utf-8")
+    assert "sk-local-test-key" not in text  # bodies only, never headers
+    saved = json.loads(text)
+    assert saved["model"] == "local-model" and saved["endpoint"].startswith("http://127.0.0.1:")
+    # The server is gone: the replay answers from the file alone.
+    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--json")
+    assert code == 0, err
+    assert json.loads(out)["sets"][0]["runs"][0]["questions"] == live["questions"]
