@@ -19,6 +19,7 @@ _FURNITURE = re.compile(
       | related\s*:
       | advertisement\s*$
       | (?:[-–—]\s*)?with\ files\ from\b
+      | (?:editor'?s\ )?note\s*:\s*this\ (?:page|article|story)\ (?:was|has\ been)\ updated\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -48,10 +49,10 @@ def furniture_lines(article: Article) -> list[tuple[int, int]]:
         video = _VIDEO_TITLE.match(line)
         if video:
             captions.add(video.group(1).strip())
-        is_headline = (
-            not first_line and not _SENTENCE_END.search(line) and len(line.split()) <= _MAX_HEADLINE_WORDS
-        )
-        if _FURNITURE.match(line) or line in captions or is_headline:
+        is_headline = not _SENTENCE_END.search(line) and len(line.split()) <= _MAX_HEADLINE_WORDS
+        # The first line is kept as the lead unless it merely repeats the title held in metadata.
+        repeats_title = first_line and " ".join(line.split()).casefold() == " ".join(article.title.split()).casefold()
+        if _FURNITURE.match(line) or line in captions or (is_headline and (not first_line or repeats_title)):
             found.append((start, end))
         first_line = False
     return found

@@ -21,9 +21,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # never print locals (an API key could be among them)
 )
 
-IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="Index directory [env QA_INDEX; default .qa-index].", show_default=False)]
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="Index directory (env QA_INDEX; default .qa-index).", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout, nothing else.")]
-KOpt = Annotated[Optional[int], typer.Option("--k", min=1, max=100, help="Passages to retrieve [env QA_K; default 6].", show_default=False)]
+KOpt = Annotated[Optional[int], typer.Option("--k", min=1, max=100, help="Passages to retrieve (env QA_K; default 6).", show_default=False)]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Use the extractive reader even if an LLM is configured.")]
 
 
