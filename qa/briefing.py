@@ -1,0 +1,280 @@
+"""Neutral briefings (`qa summarize`): what happened and who said what, every sentence cited.
+
+One path for both backends:
+
+1. choose the articles: all of them, or those matching ``--topic`` (hybrid search);
+2. build the sentence pool (:mod:`qa.briefing_pool`): every reporting sentence, embedded;
+3. write the body: an LLM maps over the articles and reduces their notes within a token
+   budget (:mod:`qa.briefing_llm`), or, offline, the best central, attributed, low-charge
+   sentences are picked (:mod:`qa.briefing_extractive`);
+4. check it: every citation goes through :func:`qa.citations.resolve`; a sentence with no
+   verified citation is dropped (and listed under ``dropped``); a sentence that another
+   outlet's article also reports gets that outlet's span as a second citation, the others
+   are marked ``single_outlet``;
+5. add "Where the sources differ" (:mod:`qa.differences`) and flag charged words the
+   briefing uses in its own voice (:mod:`qa.loaded_language`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from qa.briefing_extractive import pick, sentence_scores, story_vector
+from qa.briefing_pool import RELATED_WITH_RARE, SAME_FACT_WITH_WORDS, Pool, build_pool, outlet_key
+from qa.citations import resolve
+from qa.corpus import Corpus
+from qa.errors import QAError
+from qa.loaded_language import unattributed
+from qa.types import Article, Citation
+
+if TYPE_CHECKING:  # pragma: no cover
+    import openai
+
+DEFAULT_WORDS = 250
+DIFFERENCES_SHARE = 0.6  # "Where the sources differ" gets up to this share of --words on top of the body
+# With --topic: hybrid search proposes articles (those whose best passage scores TOPIC_KEEP of the
+# best one), then an article stays if its sentence closest to the topic reaches TOPIC_RELATIVE of
+# the best article's (MiniLM cosine).
+TOPIC_KEEP, TOPIC_RELATIVE = 0.5, 0.7
+WHAT_HAPPENED, WHO_SAID_WHAT = "What happened", "Who said what"
+DIFFERENCES_TITLE = "Where the sources differ"
+NO_LLM_NOTICE = (
+    "No LLM is configured (OPENAI_API_KEY / OPENAI_BASE_URL unset): writing an extractive briefing "
+    "from the articles' own sentences."
+)
+_SPEECH = re.compile(
+    r"[“”\"]|\b(?:said|says|told|tells|added|wrote|according to|warned|vowed|accused|announced|described|insisted|argued)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of the briefing body with its citations (at least one verified)."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    single_outlet: bool
+    section: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Something the outlets report differently, with a citation for each side."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    kind: str  # "figures", "only_one_figure", "wording", "only_one_fact", "model"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence or difference left out because its citations did not verify."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A charged word the briefing uses without attributing it."""
+
+    term: str
+    category: str
+    plain: str
+    where: str  # "sentences" or "differences"
+    index: int  # position in that list
+    start: int  # offsets in that item's text
+    end: int
+
+
+@dataclass(frozen=True)
+class OutletUse:
+    """One outlet of the briefing: its articles and how many verified citations point at it."""
+
+    outlet: str
+    doc_ids: tuple[str, ...]
+    cited: int
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A neutral briefing: body, differences, loaded-language flags, outlets, and what was dropped."""
+
+    topic: str | None
+    backend: str
+    sentences: tuple[Statement, ...]
+    differences: tuple[Difference, ...]
+    loaded_terms: tuple[Flag, ...]
+    outlets: tuple[OutletUse, ...]
+    dropped: tuple[Dropped, ...] = ()
+
+
+def summarize(
+    corpus: Corpus,
+    topic: str | None = None,
+    words: int = DEFAULT_WORDS,
+    offline: bool = False,
+    client: "openai.OpenAI | None" = None,
+    on_notice: Callable[[str], None] = lambda message: None,
+) -> Briefing:
+    """Write a briefing of the indexed articles (or those matching ``topic``), about ``words`` long.
+
+    The LLM writes it when ``client`` is given, or when one is configured and not ``offline``;
+    otherwise the extractive briefing is written (said on ``on_notice`` unless ``offline``).
+    """
+    topic = topic.strip() if topic and topic.strip() else None
+    articles = select_articles(corpus, topic)
+    pool = build_pool(corpus, articles, topic)
+    if topic and pool.sentences:
+        relevance = pool.topic_relevance()
+        best = max(relevance.values())
+        pool = pool.subset({d for d, r in relevance.items() if r >= TOPIC_RELATIVE * best})
+    if not pool.sentences:
+        raise QAError("The selected articles have no reporting sentences to brief from (only headlines or page furniture).")
+    scores = sentence_scores(pool, story_vector(pool))
+    use_llm = client is not None or (not offline and corpus.settings.llm_configured)
+    dropped: list[Dropped] = []
+    model_differences: list[Difference] = []
+    if use_llm:
+        from qa.briefing_llm import llm_briefing
+        from qa.llm import make_client
+
+        backend = f"llm:{corpus.settings.model}"
+        draft = llm_briefing(client or make_client(corpus.settings), corpus.settings.model, corpus, pool, topic, words, on_notice)
+        statements, model_differences, dropped = draft.statements, draft.differences, draft.dropped
+        if not statements:
+            on_notice("The model wrote no sentence whose citations verified; see `dropped`, or try --offline.")
+    else:
+        if not offline:
+            on_notice(NO_LLM_NOTICE)
+        backend = "extractive"
+        statements = extractive_statements(pool, scores, words, corpus.article_text)
+    statements = [corroborate(pool, s, corpus.article_text) for s in statements]
+    from qa.differences import find_differences
+
+    differences = model_differences + find_differences(pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences)
+    return Briefing(
+        topic, backend, tuple(statements), tuple(differences), tuple(flag_loaded(statements, differences)),
+        tuple(outlet_uses(pool, statements, differences)), tuple(dropped),
+    )
+
+
+def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
+    """Every indexed article, or with a topic those whose best passage is close to the best match."""
+    corpus.require_articles()
+    doc_ids = [s.doc_id for s in corpus.store.sources()]
+    if topic:
+        from qa.search import search
+
+        hits = search(corpus, topic, k=min(100, max(12, 3 * len(doc_ids))))
+        best: dict[str, float] = {}
+        for hit in hits:
+            best[hit.doc_id] = max(best.get(hit.doc_id, 0.0), hit.score)
+        if not best:
+            raise QAError(f"No indexed article matches the topic {topic!r}: try other words, or leave --topic out.")
+        top = max(best.values())
+        doc_ids = [d for d in doc_ids if best.get(d, 0.0) >= TOPIC_KEEP * top]
+    articles = [corpus.store.article(d) for d in doc_ids]
+    return [a for a in articles if a is not None]
+
+
+def cite(pool: Pool, index: int, article_text: Callable[[str], str], quote: str | None = None) -> Citation:
+    """A citation of pool sentence ``index`` (or of ``quote`` inside it), resolved by qa.citations."""
+    hit = pool.sentences[index].hit
+    return resolve(quote or hit.text, [hit], "P1", article_text)
+
+
+def section_of(text: str) -> str:
+    """Reported speech goes under "Who said what", everything else under "What happened"."""
+    return WHO_SAID_WHAT if _SPEECH.search(text) else WHAT_HAPPENED
+
+
+def extractive_statements(pool: Pool, scores: Sequence[float], words: int, article_text: Callable[[str], str]) -> list[Statement]:
+    """The offline body: picked sentences, quoted exactly, grouped and in reading order."""
+    chosen = pick(pool, scores, words)  # type: ignore[arg-type]
+    statements = []
+    for i in sorted(chosen, key=lambda i: (section_of(pool.sentences[i].text) != WHAT_HAPPENED, _reading_order(pool, i))):
+        sentence = pool.sentences[i]
+        text = sentence.text
+        if unattributed(text):  # the outlet's own charged words: say whose they are
+            text = f"{sentence.outlet} reported: “{text}”"
+        statements.append(Statement(text, (cite(pool, i, article_text),), False, section_of(sentence.text)))
+    return statements
+
+
+def _reading_order(pool: Pool, i: int) -> float:
+    s = pool.sentences[i]
+    return s.position / max(s.count, 1)
+
+
+def pool_index(pool: Pool, citation: Citation) -> int | None:
+    """The pool sentence that best overlaps a verified citation's span, if any."""
+    if not citation.verified or citation.start is None or citation.end is None:
+        return None
+    best, overlap = None, 0
+    for i, s in enumerate(pool.sentences):
+        if s.doc_id == citation.doc_id:
+            shared = min(s.hit.end, citation.end) - max(s.hit.start, citation.start)
+            if shared > overlap:
+                best, overlap = i, shared
+    return best
+
+
+def corroborate(pool: Pool, statement: Statement, article_text: Callable[[str], str]) -> Statement:
+    """Add one citation per other outlet that reports the same fact; mark it if no other does."""
+    outlets = {c.outlet or c.doc_id for c in statement.citations if c.verified}
+    citations = list(statement.citations)
+    sims = pool.similarity()
+    maybe_elsewhere = False
+    for citation in statement.citations:
+        i = pool_index(pool, citation)
+        if i is None:
+            maybe_elsewhere = True  # not in the pool: no basis to say no one else reports it
+            continue
+        for outlet, j in _same_fact_elsewhere(pool, i):
+            if outlet not in outlets:
+                citations.append(cite(pool, j, article_text))
+                outlets.add(outlet)
+        maybe_elsewhere = maybe_elsewhere or any(
+            pool.related(i, j) for j, s in enumerate(pool.sentences) if s.outlet != pool.sentences[i].outlet and sims[i][j] >= RELATED_WITH_RARE
+        )
+    single = len(pool.outlets) > 1 and len(outlets) == 1 and not maybe_elsewhere
+    return Statement(statement.text, tuple(citations), single, statement.section)
+
+
+def _same_fact_elsewhere(pool: Pool, i: int) -> list[tuple[str, int]]:
+    sims = pool.similarity()[i]
+    best: dict[str, int] = {}
+    for j, other in enumerate(pool.sentences):
+        if sims[j] >= SAME_FACT_WITH_WORDS and other.outlet != pool.sentences[i].outlet and pool.same_fact(i, j):
+            if other.outlet not in best or sims[j] > sims[best[other.outlet]]:
+                best[other.outlet] = j
+    return list(best.items())
+
+
+def flag_loaded(statements: Sequence[Statement], differences: Sequence[Difference]) -> list[Flag]:
+    """Charged lexicon terms the briefing uses in its own voice."""
+    flags = []
+    for where, items in (("sentences", statements), ("differences", differences)):
+        for index, item in enumerate(items):
+            for term in unattributed(item.text):
+                flags.append(Flag(term.term, term.category, term.plain, where, index, term.start, term.end))
+    return flags
+
+
+def outlet_uses(pool: Pool, statements: Sequence[Statement], differences: Sequence[Difference]) -> list[OutletUse]:
+    """Each outlet of the selected articles with its count of verified citations in the briefing."""
+    docs: dict[str, list[str]] = {}
+    for article in pool.articles:
+        docs.setdefault(outlet_key(article), []).append(article.doc_id)
+    by_doc = {d: o for o, ds in docs.items() for d in ds}
+    counts = dict.fromkeys(docs, 0)
+    for item in [*statements, *differences]:
+        for c in item.citations:
+            if c.verified and c.doc_id in by_doc:
+                counts[by_doc[c.doc_id]] += 1
+    return [OutletUse(o, tuple(ds), counts[o]) for o, ds in docs.items()]

@@ -1,0 +1,185 @@
+"""The offline briefing: central, attributed, low-charge sentences from across outlets, quoted exactly.
+
+No model writes anything: every sentence of the briefing is an article's own sentence,
+cited to its exact span. Which sentences, in what order, is decided by a score:
+
+* **story** — similarity to the story's anchor (the articles' titles and first two
+  reporting sentences) and, with ``--topic``, to the topic, weighted above everything else;
+* **centrality** — similarity to the centroid of all articles (each article weighs the same);
+* **support** — similarity to the closest sentence of *another* outlet (corroboration);
+* **salience** — shares words that several outlets and the headlines/leads use;
+* **lead** — earlier in its article is better (news is written top-down);
+* **register** — a penalty for sounding emotive rather than like wire copy (similarity to
+  emotive minus neutral anchor phrases, qa/data/affect_anchors.txt);
+* a bonus for a figure ("5,000 troops"), and penalties for charged words in the outlet's own
+  voice (the lexicon of :mod:`qa.loaded_language`), for direct quotes (by the share of the
+  sentence in quotation marks), for openers that need the previous sentence ("He added …")
+  and for quotes without a named speaker.
+
+Sentences are then picked greedily within the word budget, skipping near-duplicates (they
+become corroborating citations instead) and spreading picks across outlets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from qa.briefing_pool import Pool, PoolSentence, figures
+from qa.extractive import terms
+from qa.loaded_language import find_terms, quoted_spans
+
+W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.15
+NEW_FIGURE_BONUS = 0.2  # for a sentence giving a figure ("168 lawmakers") no picked sentence gives yet
+# Times the sentence's register (MiniLM: emotive minus neutral anchor phrases, see
+# qa/data/affect_anchors.txt); chosen on the AllSides benchmark (bench/arousal.py).
+W_AFFECT = 0.5
+W_TOPIC = 0.6  # with --topic: similarity to the topic, added on top (it outweighs every other part)
+FLOOR = 0.35  # never pick a sentence scoring under this share of the best sentence's score
+OWN_VOICE_PENALTY = 0.25  # per charged term not attributed
+QUOTED_CHARGE_PENALTY = 0.03  # per charged term inside a quote or a reporting clause
+DANGLING_PENALTY = 0.15
+# Times the share of the sentence inside quotation marks: a briefing reports first and quotes
+# second, and direct quotes are where a speaker's emotion lives.
+QUOTE_PENALTY = 0.15
+LONG_PENALTY, LONG_WORDS = 0.05, 40
+MMR_LAMBDA = 1.0  # weight of similarity to what is already picked, above the topical baseline
+TOPICAL = 0.45  # cosine that any two sentences about the same story tend to reach
+OUTLET_DECAY = 0.1  # subtracted per sentence already picked from the same outlet
+
+_DANGLING = re.compile(
+    r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|Its|Then|But|And|Also|So|The cleric|The general)\b"
+    r"|[,”\"]\s*(?:he|she|they|it)\s+(?:said|says|told|added|wrote)\b"
+)
+_OPENS_WITH_QUOTE = re.compile(r"^[“\"‘']")
+_SPEAKER_VERB = re.compile(r"\b(?:said|says|told|added|wrote|according to|announced|stated)\b", re.IGNORECASE)
+
+
+def sentence_scores(pool: Pool, story: np.ndarray) -> np.ndarray:
+    """One score per pool sentence (see the module docstring); ``story`` is a unit vector."""
+    n = len(pool.sentences)
+    if n == 0:
+        return np.zeros(0)
+    sims = pool.similarity()
+    vectors = pool.vectors
+    centroid = _article_centroid(pool)
+    outlets = np.array([s.outlet for s in pool.sentences])
+    support = np.zeros(n)
+    if len(set(outlets)) > 1:
+        for i in range(n):
+            other = outlets != outlets[i]
+            support[i] = float(sims[i][other].max())
+    salience = _salience(pool)
+    scores = np.zeros(n)
+    for i, s in enumerate(pool.sentences):
+        lead = 1.0 / (1.0 + s.position / 4.0)
+        score = (
+            W_STORY * float(vectors[i] @ story)
+            + W_CENTRAL * float(vectors[i] @ centroid)
+            + W_SUPPORT * support[i]
+            + W_SALIENCE * salience[i]
+            + W_LEAD * lead
+            + (W_TOPIC * float(vectors[i] @ pool.topic_vector) if pool.topic_vector is not None else 0.0)
+        )
+        affect = float(pool.affect[i]) if pool.affect is not None else 0.0
+        scores[i] = score - penalty(s.text) - W_AFFECT * affect
+    return scores
+
+
+def penalty(text: str) -> float:
+    """What a sentence loses for charge, dangling reference, an unnamed speaker and length."""
+    found = find_terms(text)
+    cost = sum(OWN_VOICE_PENALTY if not t.attributed else QUOTED_CHARGE_PENALTY for t in found)
+    if _DANGLING.search(text):
+        cost += DANGLING_PENALTY
+    if _OPENS_WITH_QUOTE.match(text) and not _SPEAKER_VERB.search(text):
+        cost += DANGLING_PENALTY  # a quote whose speaker is in another sentence
+    if len(text.split()) > LONG_WORDS:
+        cost += LONG_PENALTY
+    quoted = sum(b - a for a, b in quoted_spans(text))
+    return cost + QUOTE_PENALTY * min(1.0, quoted / max(len(text), 1))
+
+
+def _article_centroid(pool: Pool) -> np.ndarray:
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(pool.sentences):
+        by_doc[s.doc_id].append(i)
+    means = [pool.vectors[idx].mean(axis=0) for idx in by_doc.values()]
+    return _unit(np.mean(means, axis=0))
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def _salience(pool: Pool) -> np.ndarray:
+    """Words several outlets use, weighted by their use in titles and leads; scaled to 0..1."""
+    by_outlet: dict[str, set[str]] = defaultdict(set)
+    for s in pool.sentences:
+        by_outlet[s.outlet] |= terms(s.text)
+    spread = Counter(t for found in by_outlet.values() for t in found)
+    headline = Counter(t for s in pool.sentences if s.position < 3 for t in terms(s.text))
+    for article in pool.articles:
+        headline.update(terms(article.title))
+    outlets = max(len(by_outlet), 1)
+    raw = []
+    for s in pool.sentences:
+        found = terms(s.text)
+        weight = sum(spread[t] / outlets * math.log1p(headline[t]) for t in found)
+        raw.append(weight / math.sqrt(len(found)) if found else 0.0)
+    top = max(raw, default=0.0)
+    return np.array([r / top if top > 0 else 0.0 for r in raw])
+
+
+def story_vector(pool: Pool) -> np.ndarray:
+    """The story's anchor: the titles and first two reporting sentences of each article."""
+    leads = [pool.vectors[i] for i, s in enumerate(pool.sentences) if s.position < 2]
+    titles = pool.title_vectors if pool.title_vectors is not None else []
+    parts = list(titles) + leads
+    anchor = _unit(np.mean(parts, axis=0)) if parts else np.zeros(pool.vectors.shape[1])
+    return anchor
+
+
+def pick(pool: Pool, scores: np.ndarray, words: int) -> list[int]:
+    """Greedy, diverse pick of pool sentences whose lengths add up to at most ``words``."""
+    sims = pool.similarity()
+    chosen: list[int] = []
+    per_outlet: Counter[str] = Counter()
+    used = 0
+    covered: set[tuple[str, float]] = set()
+    floor = FLOOR * float(scores.max()) if len(scores) else 0.0
+    remaining = {i for i in range(len(pool.sentences)) if scores[i] + (NEW_FIGURE_BONUS if _figures_of(pool.sentences[i]) else 0) >= floor}
+    while remaining:
+        best, best_value = None, -math.inf
+        for i in list(remaining):
+            closest = max((float(sims[i][j]) for j in chosen), default=0.0)
+            if any(pool.related(i, j) for j in chosen) or used + _words(pool.sentences[i]) > words:
+                remaining.discard(i)
+                continue
+            value = scores[i] - MMR_LAMBDA * max(0.0, closest - TOPICAL) - OUTLET_DECAY * per_outlet[pool.sentences[i].outlet]
+            if _figures_of(pool.sentences[i]) - covered:
+                value += NEW_FIGURE_BONUS
+            if value > best_value:
+                best, best_value = i, value
+        if best is None:
+            break
+        chosen.append(best)
+        remaining.discard(best)
+        per_outlet[pool.sentences[best].outlet] += 1
+        covered |= _figures_of(pool.sentences[best])
+        used += _words(pool.sentences[best])
+    if not chosen and len(scores):  # every sentence is longer than the budget: still say something
+        chosen.append(int(np.argmax(scores)))
+    return chosen
+
+
+def _figures_of(sentence: PoolSentence) -> set[tuple[str, float]]:
+    return {(f.unit, f.value) for f in figures(sentence.text) if f.unit}
+
+
+def _words(sentence: PoolSentence) -> int:
+    return len(sentence.text.split())

@@ -1,0 +1,249 @@
+"""The LLM briefing: map over the articles for notes, then reduce the notes to a briefing.
+
+* **Map.** The articles' reporting text (chunks, so no page furniture) is cut into
+  sentence-aligned passages and packed into calls of at most ``MAP_TOKENS``; an article
+  never shares a call unless it fits whole. The model returns notes, each with a verbatim
+  quote; a quote is resolved against that call's passages and a note whose quote does not
+  verify is dropped before the reduce step ever sees it.
+* **Reduce.** Notes are ranked by importance and taken round-robin across articles until
+  ``REDUCE_TOKENS`` is spent, so 30 articles get the same fair hearing as 2. Each note is
+  shown as the exact sentence(s) around its verified quote; the model writes sentences and
+  differences quoting them, and every quote is resolved again by :func:`qa.citations.resolve`.
+  A sentence with no verified citation is dropped; a difference needs verified citations
+  from two outlets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from qa.briefing import WHAT_HAPPENED, Difference, Dropped, Statement
+from qa.briefing_pool import Pool, content_spans, outlet_key
+from qa.citations import resolve
+from qa.corpus import Corpus
+from qa.llm import complete_json, render_passages
+from qa.prompts import load_prompt
+from qa.sentences import split_sentences
+from qa.types import Article, Citation, Hit
+
+if TYPE_CHECKING:  # pragma: no cover
+    import openai
+
+MAP_PROMPT, REDUCE_PROMPT = "briefing_map", "briefing_reduce"
+CHARS_PER_TOKEN = 4  # rough, for English prose; keeps budgets model-agnostic
+MAP_TOKENS = 3000  # passage text per map call
+REDUCE_TOKENS = 3000  # note passages + notes in the reduce call
+PASSAGE_CHARS = 1200
+NOTES_PER_ARTICLE, MAX_NOTES = 8, 30
+NO_TOPIC = "(none given: cover the whole story)"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A map note whose quote verified, shown to the reduce step as the sentences around it."""
+
+    text: str
+    importance: int
+    citation: Citation
+    hit: Hit
+
+
+@dataclass
+class Draft:
+    """What the LLM path hands back to :func:`qa.briefing.summarize`."""
+
+    statements: list[Statement] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+def passages(corpus: Corpus, article: Article, max_chars: int = PASSAGE_CHARS) -> list[Hit]:
+    """The article's reporting text as sentence-aligned passages of at most ``max_chars``."""
+    text = article.text
+    out: list[Hit] = []
+    for lo, hi in content_spans(corpus, article.doc_id):
+        start = end = None
+        for s, e in split_sentences(text, lo, hi):
+            if start is not None and e - start > max_chars:
+                out.append(_hit(article, start, end))  # type: ignore[arg-type]
+                start = None
+            start = s if start is None else start
+            end = e
+        if start is not None:
+            out.append(_hit(article, start, end))  # type: ignore[arg-type]
+    return out
+
+
+def _hit(article: Article, start: int, end: int) -> Hit:
+    return Hit(f"{article.doc_id}:{start}-{end}", article.doc_id, article.source, article.title, article.outlet, start, end, article.text[start:end], 0.0)
+
+
+def map_batches(corpus: Corpus, articles: Sequence[Article], budget_tokens: int) -> list[list[Hit]]:
+    """Pack the articles' passages into map calls of at most ``budget_tokens`` each."""
+    budget = budget_tokens * CHARS_PER_TOKEN
+    batches: list[list[Hit]] = []
+    current: list[Hit] = []
+    size = 0
+    for article in articles:
+        parts = passages(corpus, article, min(PASSAGE_CHARS, budget))
+        whole = sum(len(h.text) for h in parts)
+        if current and size + whole > budget:  # start the article in a fresh call
+            batches.append(current)
+            current, size = [], 0
+        for hit in parts:
+            if current and size + len(hit.text) > budget:
+                batches.append(current)
+                current, size = [], 0
+            current.append(hit)
+            size += len(hit.text)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def map_notes(client: "openai.OpenAI", model: str, hits: Sequence[Hit], topic: str | None, article_text: Callable[[str], str]) -> tuple[list[Note], int]:
+    """One map call: notes with verified quotes, and the count of notes dropped as unverified."""
+    articles = len({h.doc_id for h in hits})
+    system, user = load_prompt(MAP_PROMPT).render_messages(
+        passages=render_passages(hits), topic=topic or NO_TOPIC, max_notes=min(MAX_NOTES, NOTES_PER_ARTICLE * articles)
+    )
+    reply = complete_json(client, model, system, user)
+    notes: list[Note] = []
+    unverified = 0
+    for item in _items(reply.get("notes")):
+        quote, note = item.get("quote"), item.get("note")
+        if not isinstance(quote, str) or not quote.strip():
+            continue
+        citation = resolve(quote, hits, _str(item.get("source")), article_text)
+        if not citation.verified:
+            unverified += 1
+            continue
+        text = note.strip() if isinstance(note, str) and note.strip() else quote.strip()
+        notes.append(Note(text, _importance(item.get("importance")), citation, _around(citation, hits, article_text)))
+    return notes, unverified
+
+
+def _items(raw: object) -> list[dict[str, Any]]:
+    return [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _importance(value: object) -> int:
+    try:
+        return max(1, min(3, int(value)))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 2
+
+
+def _around(citation: Citation, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Hit:
+    """The whole sentence(s) of the passage that contain the cited span."""
+    hit = next(h for h in hits if h.doc_id == citation.doc_id and h.start <= citation.start < h.end)  # type: ignore[operator]
+    text = article_text(hit.doc_id)
+    spans = [(s, e) for s, e in split_sentences(text, hit.start, hit.end) if s < citation.end and e > citation.start]  # type: ignore[operator]
+    start, end = (spans[0][0], spans[-1][1]) if spans else (citation.start, citation.end)
+    return Hit(f"{hit.doc_id}:{start}-{end}", hit.doc_id, hit.source, hit.title, hit.outlet, start, end, text[start:end], 0.0)  # type: ignore[arg-type]
+
+
+def budget_notes(notes: Sequence[Note], budget_tokens: int) -> list[Note]:
+    """Most important notes first, round-robin across articles, until the budget is spent."""
+    unique: dict[tuple[str, int, int], Note] = {}
+    for note in sorted(notes, key=lambda n: -n.importance):
+        unique.setdefault((note.hit.doc_id, note.hit.start, note.hit.end), note)
+    queues: dict[str, list[Note]] = {}
+    for note in unique.values():
+        queues.setdefault(note.hit.doc_id, []).append(note)
+    budget = budget_tokens * CHARS_PER_TOKEN
+    picked: list[Note] = []
+    size = 0
+    for level in (3, 2, 1):
+        rounds = [[n for n in q if n.importance == level] for q in queues.values()]
+        for turn in range(max((len(r) for r in rounds), default=0)):
+            for queue in rounds:
+                if turn < len(queue):
+                    cost = len(queue[turn].hit.text) + len(queue[turn].text) + 40
+                    if size + cost <= budget:
+                        picked.append(queue[turn])
+                        size += cost
+    return picked
+
+
+def llm_briefing(
+    client: "openai.OpenAI",
+    model: str,
+    corpus: Corpus,
+    pool: Pool,
+    topic: str | None,
+    words: int,
+    on_notice: Callable[[str], None],
+    map_tokens: int | None = None,
+    reduce_tokens: int | None = None,
+) -> Draft:
+    """Map over the pool's articles, reduce within the budget, and verify every citation."""
+    notes: list[Note] = []
+    unverified = 0
+    batches = map_batches(corpus, pool.articles, map_tokens or MAP_TOKENS)
+    for n, batch in enumerate(batches, start=1):
+        if len(batches) > 1:
+            on_notice(f"Reading articles: part {n} of {len(batches)}…")
+        found, bad = map_notes(client, model, batch, topic, corpus.article_text)
+        notes += found
+        unverified += bad
+    if unverified:
+        on_notice(f"{unverified} note(s) left out: their quotes were not found in the articles.")
+    kept = budget_notes(notes, reduce_tokens or REDUCE_TOKENS)
+    if not kept:
+        return Draft()
+    hits = [n.hit for n in kept]
+    system, user = load_prompt(REDUCE_PROMPT).render_messages(
+        passages=render_passages(hits),
+        notes="\n".join(f"P{i} (importance {n.importance}): {' '.join(n.text.split())}" for i, n in enumerate(kept, start=1)),
+        topic=topic or NO_TOPIC,
+        outlets=", ".join(pool.outlets),
+        words=words,
+    )
+    reply = complete_json(client, model, system, user)
+    return _verify(reply, hits, corpus.article_text, words, {outlet_key(a) for a in pool.articles})
+
+
+def _citations(raw: object, hits: Sequence[Hit], article_text: Callable[[str], str]) -> tuple[Citation, ...]:
+    found: list[Citation] = []
+    for item in _items(raw):
+        quote = item.get("quote", item.get("text"))
+        if isinstance(quote, str):
+            citation = resolve(quote, hits, _str(item.get("source", item.get("passage"))), article_text)
+            if citation not in found:
+                found.append(citation)
+    return tuple(found)
+
+
+def _verify(reply: dict[str, Any], hits: Sequence[Hit], article_text: Callable[[str], str], words: int, outlets: set[str]) -> Draft:
+    draft = Draft()
+    used = 0
+    for item in _items(reply.get("sentences")):
+        text = " ".join(str(item.get("text") or "").split())
+        if not text:
+            continue
+        citations = _citations(item.get("citations"), hits, article_text)
+        if not any(c.verified for c in citations):
+            draft.dropped.append(Dropped(text, citations, "no citation verified"))
+            continue
+        if used + len(text.split()) > words * 1.25:  # the model overshot the length asked for
+            break
+        section = " ".join(str(item.get("section") or "").split()) or WHAT_HAPPENED
+        draft.statements.append(Statement(text, citations, False, section))
+        used += len(text.split())
+    for item in _items(reply.get("differences")):
+        text = " ".join(str(item.get("text") or "").split())
+        if not text:
+            continue
+        citations = _citations(item.get("citations"), hits, article_text)
+        sides = {c.outlet or c.doc_id for c in citations if c.verified}
+        if len(sides) < 2 or len(outlets) < 2:
+            draft.dropped.append(Dropped(text, citations, "a difference needs verified citations from two outlets"))
+            continue
+        draft.differences.append(Difference(text, citations, "model"))
+    return draft
