@@ -93,12 +93,14 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
     for block_start, block_end in content_blocks(article):
         cursor = block_start
         for piece in splitter.split_text(text[block_start:block_end]):
-            # Search forward from the previous chunk's start: overlap may move back, repeats must not.
+            # The splitter returns strings, so each piece is found by searching. A piece overlaps the
+            # previous one by at most chunk_overlap characters, so it starts no earlier than
+            # previous end - overlap: searching from there cannot land on an earlier repeat of it.
             start = text.find(piece, cursor, block_end)
             if start < 0:
                 raise AssertionError(f"chunk of {article.doc_id} not found in its text: {piece[:60]!r}")
             end = start + len(piece)
             assert text[start:end] == piece
             chunks.append(Chunk(f"{article.doc_id}:{article.sha256[:10]}:{len(chunks)}", article.doc_id, start, end, piece))
-            cursor = start + 1
+            cursor = max(start + 1, end - chunk_overlap)
     return chunks

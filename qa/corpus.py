@@ -45,7 +45,7 @@ class Corpus:
 
     def require_articles(self) -> None:
         """Raise a clear error when nothing is indexed yet."""
-        if self.store.article_count() == 0:
+        if not self.store.has_articles():
             raise IndexStateError(f"The index at {self.settings.index} is empty: run `qa ingest PATH...` first.")
 
     @cached_property
@@ -83,8 +83,15 @@ class Corpus:
 @contextmanager
 def ingest_lock(directory: Path, timeout: float, on_wait: Callable[[], None]) -> Iterator[None]:
     """Hold the index's writer lock; wait (saying so once) up to ``timeout`` seconds for another writer."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / "ingest.lock", "a+") as handle:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / "ingest.lock", "a+")
+    except OSError as exc:
+        raise IndexStateError(
+            f"Cannot write to the index at {directory} ({exc.strerror or exc}): check the path and its permissions, "
+            "or pass another --index."
+        ) from None
+    with handle:
         deadline = time.monotonic() + timeout
         waited = False
         while True:

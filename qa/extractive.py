@@ -42,6 +42,7 @@ _CHECKS = {"number": _HAS_NUMBER, "date": _HAS_DATE, "person": _HAS_NAME, "place
 W_DENSE, W_LEXICAL, W_TYPE, W_RANK = 0.5, 0.4, 0.2, 0.05
 NOT_FOUND_BELOW = 0.5
 SECOND_SENTENCE_WITHIN = 0.93
+DENSE_SHORTLIST = 8
 
 
 def _stem(word: str) -> str:
@@ -91,20 +92,24 @@ def score_sentences(question: str, sentences: Sequence[tuple[int, int, int, str]
     """Score sentences by meaning, shared rare words, the kind of answer asked for, and passage rank."""
     if not sentences:
         return []
-    vectors = embedder.embed([question, *(s[3] for s in sentences)])
-    dense = vectors[1:] @ vectors[0]
     q_terms = terms(question)
     sentence_terms = [terms(s[3]) for s in sentences]
     df = {t: sum(t in st for st in sentence_terms) for t in q_terms}
     idf = {t: math.log(1 + len(sentences) / (1 + df[t])) for t in q_terms}
     total = sum(idf.values()) or 1.0
     kinds = question_kinds(question)
-    scored = []
-    for (hit_index, start, end, text), d, st in zip(sentences, dense, sentence_terms):
+    cheap = []
+    for (hit_index, _, _, text), st in zip(sentences, sentence_terms):
         lexical = sum(idf[t] for t in q_terms & st) / total
         typed = sum(1.0 for kind in kinds if _CHECKS[kind].search(text)) / max(len(kinds), 1)
-        score = W_DENSE * float(d) + W_LEXICAL * lexical + W_TYPE * typed + W_RANK / (1 + hit_index)
-        scored.append(Candidate(hit_index, start, end, text, score))
+        cheap.append(W_LEXICAL * lexical + W_TYPE * typed + W_RANK / (1 + hit_index))
+    # Embedding is the reader's only real cost: only a shortlist by the cheap signals pays for it.
+    shortlist = sorted(range(len(sentences)), key=lambda i: -cheap[i])[:DENSE_SHORTLIST]
+    vectors = embedder.embed([question, *(sentences[i][3] for i in shortlist)])
+    scored = []
+    for i, similarity in zip(shortlist, vectors[1:] @ vectors[0]):
+        hit_index, start, end, text = sentences[i]
+        scored.append(Candidate(hit_index, start, end, text, cheap[i] + W_DENSE * float(similarity)))
     return sorted(scored, key=lambda c: -c.score)
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from qa.errors import IndexStateError
 from qa.types import Article, Chunk, SourceInfo
 
 MANIFEST = "manifest.sqlite"
@@ -36,13 +37,24 @@ _STOPWORDS = frozenset(
     "which who whom whose why will with would you your about after before said says many much".split()
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# A query term found in more than max(COMMON_MIN_CHUNKS, COMMON_SHARE * chunks) chunks is left out
+# of the BM25 query, as a stopword is. FTS5 scores every row an OR-query matches, so one such term
+# (the "s" of "Taiwan's" is in 74% of a 100k-chunk index) costs a pass over most of the index, and
+# its weight is small (IDF below ln(19) ≈ 2.9, against 7-9 for the names that find the answer).
+# Indexes of up to COMMON_MIN_CHUNKS chunks are never affected. See bench/RESULTS.md.
+COMMON_MIN_CHUNKS = 5_000
+COMMON_SHARE = 0.05
 
 
-def match_expression(query: str) -> str:
-    """Turn free text into an FTS5 OR-query of quoted terms (quoting makes any input safe)."""
-    terms = [t for t in _TOKEN.findall(query.lower()) if t not in _STOPWORDS]
-    unique = list(dict.fromkeys(terms))
-    return " OR ".join(f'"{t}"' for t in unique)
+def query_terms(query: str) -> list[str]:
+    """The distinct non-stopword terms of free text, in order."""
+    return list(dict.fromkeys(t for t in _TOKEN.findall(query.lower()) if t not in _STOPWORDS))
+
+
+def match_expression(query: str | list[str]) -> str:
+    """Turn free text (or its terms) into an FTS5 OR-query of quoted terms (quoting makes any input safe)."""
+    terms = query_terms(query) if isinstance(query, str) else query
+    return " OR ".join(f'"{t}"' for t in terms)
 
 
 class Store:
@@ -50,16 +62,23 @@ class Store:
 
     def __init__(self, directory: Path, readonly: bool = False) -> None:
         self.path = directory / MANIFEST
-        if readonly:
-            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
-        else:
-            directory.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.executescript(_SCHEMA)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-            self.db.commit()
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+            else:
+                directory.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(_SCHEMA)
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                self.db.commit()
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        except (sqlite3.Error, OSError) as exc:  # unwritable, not a directory, or not a SQLite file
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise IndexStateError(
+                f"Cannot open the index manifest {self.path} ({reason}): check that --index names a qa index "
+                "you may write to; a damaged index can be moved away and rebuilt with `qa ingest PATH...`."
+            ) from None
 
     def close(self) -> None:
         """Close the database connection."""
@@ -92,6 +111,14 @@ class Store:
     def article_count(self) -> int:
         """Number of committed articles."""
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def chunk_count(self) -> int:
+        """Number of committed chunks (each must have its vector in Chroma)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def has_articles(self) -> bool:
+        """True when at least one article is committed (O(1), unlike COUNT(*), which every search would pay)."""
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
 
     def sources(self) -> list[SourceInfo]:
         """Describe every committed article, ordered by doc_id."""
@@ -149,13 +176,20 @@ class Store:
         committed = "SELECT 1 FROM chunks c WHERE c.chunk_id = p.chunk_id"
         return [r[0] for r in self.db.execute(f"SELECT chunk_id FROM pending p WHERE NOT EXISTS ({committed})")]
 
-    def clear_pending(self) -> None:
-        """Forget pending ids once Chroma has been cleaned."""
+    def clear_pending(self, chunk_ids: Sequence[str] | None = None) -> None:
+        """Forget pending ids (all, or the given ones) once Chroma has been cleaned of them."""
         with self.db:
-            self.db.execute("DELETE FROM pending")
+            if chunk_ids is None:
+                self.db.execute("DELETE FROM pending")
+            else:
+                self.db.executemany("DELETE FROM pending WHERE chunk_id = ?", ((c,) for c in chunk_ids))
 
     def commit_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk]]]) -> list[str]:
-        """Replace each article with its new chunks in ONE transaction; return the superseded chunk ids."""
+        """Replace each article with its new chunks in ONE transaction; return the superseded chunk ids.
+
+        The superseded ids become pending in the same transaction: if the process dies before
+        their vectors are deleted, the next ingest's recovery deletes them.
+        """
         stale: list[str] = []
         with self.db:
             for article, chunks in batch:
@@ -176,18 +210,25 @@ class Store:
                         (cur.lastrowid, f"{article.title}\n{chunk.text}"),
                     )
             self.db.executemany("DELETE FROM pending WHERE chunk_id = ?", ((c.chunk_id,) for _, cs in batch for c in cs))
+            self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in stale))
         return stale
 
     def clear(self) -> None:
-        """Forget every article, chunk and pending id in one transaction (for --rebuild)."""
+        """Forget every article and chunk in one transaction (for --rebuild).
+
+        Their chunk ids become pending, so a crash before Chroma is emptied leaves nothing behind.
+        """
         with self.db:
-            for table in ("chunks_fts", "chunks", "articles", "pending"):
+            self.db.execute("INSERT OR IGNORE INTO pending SELECT chunk_id FROM chunks")
+            for table in ("chunks_fts", "chunks", "articles"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def remove_article(self, doc_id: str) -> list[str]:
-        """Delete an article and its chunks in one transaction; return the removed chunk ids."""
+        """Delete an article and its chunks in one transaction; return the removed chunk ids (now pending)."""
         with self.db:
-            return self._delete(doc_id)
+            removed = self._delete(doc_id)
+            self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in removed))
+            return removed
 
     def _delete(self, doc_id: str) -> list[str]:
         rows = self.db.execute("SELECT id, chunk_id FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
@@ -199,13 +240,28 @@ class Store:
     # -- lexical search ---------------------------------------------------------------------
     def bm25(self, query: str, limit: int) -> list[tuple[str, float]]:
         """BM25-ranked (chunk_id, score) pairs; higher score is better."""
-        expression = match_expression(query)
-        if not expression:
+        terms = query_terms(query)
+        if not terms:
             return []
+        # Terms in a large share of the chunks are dropped (see COMMON_MIN_CHUNKS), unless all are.
+        # MAX(id) bounds the chunk count from above in O(log n); COUNT(*) would be O(n).
+        top = int(self.db.execute("SELECT MAX(id) FROM chunks").fetchone()[0] or 0)
+        bar = max(COMMON_MIN_CHUNKS, int(COMMON_SHARE * top))
+        if top > bar:
+            terms = [t for t in terms if not self._in_more_chunks_than(t, bar)] or terms
+        # Rank inside FTS5 first, then join only the top ``limit`` rows to their chunk ids.
         rows = self.db.execute(
-            """SELECT c.chunk_id, -bm25(chunks_fts) AS score FROM chunks_fts
-               JOIN chunks c ON c.id = chunks_fts.rowid
-               WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?""",
-            (expression, limit),
+            """SELECT c.chunk_id, f.score FROM
+                 (SELECT rowid AS id, -bm25(chunks_fts) AS score FROM chunks_fts
+                  WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?) AS f
+               JOIN chunks c ON c.id = f.id ORDER BY f.score DESC""",
+            (match_expression(terms), limit),
         )
         return [(r[0], float(r[1])) for r in rows]
+
+    def _in_more_chunks_than(self, term: str, bar: int) -> bool:
+        """True when ``term`` occurs in more than ``bar`` chunks (counting stops just past the bar)."""
+        found = self.db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)", (f'"{term}"', bar + 1)
+        ).fetchone()[0]
+        return int(found) > bar

@@ -1,0 +1,109 @@
+"""`python -m bench` (`make bench`): run every benchmark and rewrite bench/RESULTS.md.
+
+    python -m bench                 # full run (~10-15 min on 2 cores): writes bench/RESULTS.md and bench/results.json
+    python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes nothing unless --out)
+    python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
+    python -m bench --render        # re-render RESULTS.md from results.json (after editing profile_notes.md)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import common, report
+
+ITEMS = ("startup", "embedder", "ingest", "query", "retrieval")
+HERE = Path(__file__).resolve().parent
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
+    """Run the selected items in dependency order (ingest builds the indexes query/retrieval use)."""
+    from bench import embed_speed, ingest_speed, query_speed, retrieval, startup
+
+    full_corpus = common.have_allsides() and not quick
+    results: dict[str, Any] = {"machine": common.machine(), "quick": quick}
+    if "startup" in only:
+        _log("6. qa --help vs python -c pass")
+        results["startup"] = startup.run(rounds=3 if quick else 9)
+    if "embedder" in only:
+        _log("1. embedder vs Chroma's ONNXMiniLM_L6_V2")
+        results["embedder"] = embed_speed.run(n_sentences=32 if quick else 400)
+    ingest: dict[str, Any] | None = None
+    if only & {"ingest", "query"} or ("retrieval" in only and full_corpus):
+        _log("2-3. ingest: base corpus vs bare embedder, growth, incremental")
+        sizes = [200, 1_000] if quick else [1_000, 10_000, 100_000]
+        ingest = ingest_speed.run(work / "ingest", sizes=sizes, rounds=1 if quick else 2,
+                                  incremental_rounds=1 if quick else 3, quick=quick)
+        if "ingest" in only:
+            results["ingest"] = ingest
+    if "query" in only and ingest:
+        _log("4. warm search latency and cold qa ask vs the floor")
+        indexes = {f"{g['chunks'] // 1000}k" if g["chunks"] >= 1000 else str(g["chunks"]): Path(g["index"]) for g in ingest["growth"]}
+        if full_corpus:
+            indexes = {"AllSides (real vectors)": Path(ingest["real"]["index"]), **indexes}
+        questions = [q["question"] for q in common.load_questions(common.BENCH_QUESTIONS if full_corpus else common.SEED_QUESTIONS)]
+        results["query"] = query_speed.run(indexes, questions, work, warm_rounds=1 if quick else 2, cold_rounds=1 if quick else 5)
+    if "retrieval" in only:
+        _log("5. retrieval quality: hybrid vs dense vs BM25")
+        corpus_index = Path(ingest["real"]["index"]) if ingest and full_corpus else None
+        sets = ("corpus", "seeds", "sample") if full_corpus else ("seeds", "sample")
+        results["retrieval"] = retrieval.run(work / "retrieval", corpus_index, sets=sets)
+    results["load_after"] = common.load_average()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Run qa's benchmarks and write bench/RESULTS.md.")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and in-project data only (a minute or two)")
+    parser.add_argument("--only", default=",".join(ITEMS), help=f"comma-separated subset of: {', '.join(ITEMS)}")
+    parser.add_argument("--out", type=Path, help="report path (default bench/RESULTS.md; --quick prints to stdout instead)")
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it (indexes, corpora, vectors)")
+    parser.add_argument("--render", action="store_true", help="only re-render bench/RESULTS.md from bench/results.json")
+    args = parser.parse_args(argv)
+    if args.render:
+        out = args.out or HERE / "RESULTS.md"
+        out.write_text(report.render(json.loads(out.with_name("results.json").read_text(encoding="utf-8"))), encoding="utf-8")
+        return 0
+    only = {item.strip() for item in args.only.split(",") if item.strip()}
+    unknown = only - set(ITEMS)
+    if unknown:
+        parser.error(f"unknown items: {', '.join(sorted(unknown))}")
+    if not common.have_allsides():
+        _log(f"AllSides corpus not found at {common.EVENTS}: using the in-project sample; corpus-wide items skipped")
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="qa-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        results = run_all(work, args.quick, only)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    results["minutes"] = (time.perf_counter() - started) / 60
+    results["date"] = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    results["command"] = "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if only != set(ITEMS) else "")
+    text = report.render(results)
+    out = args.out or (None if args.quick else HERE / "RESULTS.md")
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        out.with_name("results.json").write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+        _log(f"wrote {out} and {out.with_name('results.json')} ({results['minutes']:.1f} min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
