@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -31,16 +32,38 @@ def _settings(index: Optional[Path]) -> Settings:
     return load_settings(index=index)
 
 
+# Article text and file names are untrusted: control characters in them (terminal escape
+# sequences, bells, carriage returns) are printed as visible \xNN, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 controls itself, not these
+
+
+def terminal_safe(text: str) -> str:
+    """Show control characters as \\xNN (CRLF line ends become plain line ends)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n"))
+
+
+def _without_secrets(message: str) -> str:
+    # Defence in depth: whichever module wrote a notice or an error (an endpoint may echo the
+    # key in its error body), the configured API key never reaches the terminal.
+    try:
+        key = load_settings().openai_api_key.strip()
+    except QAError:
+        key = ""
+    return message.replace(key, "***") if len(key) >= 8 else message
+
+
 def notice(message: str) -> None:
     """Progress and notices go to stderr, so stdout stays clean for --json."""
-    typer.echo(message, err=True)
+    typer.echo(terminal_safe(_without_secrets(message)), err=True)
 
 
 def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
     if as_json:
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        dumped = json.dumps(document, ensure_ascii=False, indent=2)
+        typer.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))  # the same JSON value
     else:
-        typer.echo(text)
+        typer.echo(terminal_safe(text))
 
 
 @app.command()
@@ -224,7 +247,7 @@ def main() -> None:
     try:
         app()  # standalone: usage errors exit 2, typer.Exit carries its own code
     except QAError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(terminal_safe(_without_secrets(f"error: {exc}")), err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal, Sequence
@@ -9,6 +11,7 @@ from typing import Callable, Literal, Sequence
 from qa.chunking import chunk_article
 from qa.config import Settings
 from qa.corpus import Corpus, ingest_lock
+from qa.errors import IndexStateError
 from qa.loaders import LoadResult, iter_files, load_file
 from qa.types import Article, Chunk
 
@@ -16,6 +19,30 @@ Outcome = Literal["added", "replaced", "unchanged", "failed"]
 # Articles are embedded and committed in batches of about this many chunks: big enough to keep
 # the embedder busy, small enough that memory stays flat however large the corpus is.
 BATCH_CHUNKS = 256
+WAITING_NOTICE = "Waiting for another qa ingest on this index…"
+
+# Test hooks for tests/test_crash.py; never set in normal use.
+#   QA_TEST_CRASH_AT=POINT[:N]  SIGKILL this process the N-th time (default 1) the write path
+#                               reaches POINT (one of CRASH_POINTS), as a power cut would.
+#   QA_TEST_BATCH_CHUNKS=N      commit batches of N chunks, so a small corpus has many commit points.
+CRASH_POINTS = ("recovered", "embedded", "pending", "upserted", "committed", "cleaned", "rebuild-cleared", "removed")
+_crash_counts: dict[str, int] = {}
+
+
+def _checkpoint(point: str) -> None:
+    spec = os.environ.get("QA_TEST_CRASH_AT")
+    if not spec:
+        return
+    name, _, nth = spec.partition(":")
+    if name != point:
+        return
+    _crash_counts[point] = _crash_counts.get(point, 0) + 1
+    if _crash_counts[point] == int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _batch_chunks() -> int:
+    return int(os.environ.get("QA_TEST_BATCH_CHUNKS") or BATCH_CHUNKS)
 
 
 @dataclass(frozen=True)
@@ -61,7 +88,7 @@ def ingest(
 ) -> IngestReport:
     """Ingest files and folders into the index at ``settings.index``; per-file failures are reported, not raised."""
     index_dir = Path(settings.index)
-    with ingest_lock(index_dir, settings.lock_timeout, lambda: on_notice("Waiting for another qa ingest on this index…")):
+    with ingest_lock(index_dir, settings.lock_timeout, lambda: on_notice(WAITING_NOTICE)):
         corpus = Corpus(settings, writable=True)
         try:
             return _ingest_locked(corpus, paths, settings, rebuild, on_progress)
@@ -77,6 +104,8 @@ def _ingest_locked(
         _rebuild(corpus)
     corpus.vectors  # opens Chroma and checks the embedder before any work is done
     _recover(corpus)
+    _checkpoint("recovered")
+    _check_vectors(corpus)
     known = store.article_hashes()
     seen: dict[str, str] = {}
     files = list(iter_files(list(paths)))
@@ -100,7 +129,7 @@ def _ingest_locked(
                 continue
             batch.items.append((article, chunks, "replaced" if article.doc_id in known else "added"))
             batch.size += len(chunks)
-            if batch.size >= BATCH_CHUNKS:
+            if batch.size >= _batch_chunks():
                 _commit(corpus, batch, report)
                 batch = _Batch()
     _commit(corpus, batch, report)
@@ -114,11 +143,17 @@ def _commit(corpus: Corpus, batch: _Batch, report: IngestReport) -> None:
         return
     chunks = [c for _, cs, _ in batch.items for c in cs]
     vectors = corpus.embedder.embed([c.text for c in chunks])
+    _checkpoint("embedded")
     # Order matters for crash safety: intent, then vectors, then the commit record, then cleanup.
     corpus.store.add_pending(c.chunk_id for c in chunks)
+    _checkpoint("pending")
     corpus.vectors.upsert(chunks, vectors)
-    stale = corpus.store.commit_articles([(a, cs) for a, cs, _ in batch.items])
+    _checkpoint("upserted")
+    stale = corpus.store.commit_articles([(a, cs) for a, cs, _ in batch.items])  # stale ids become pending
+    _checkpoint("committed")
     corpus.vectors.delete(stale)
+    corpus.store.clear_pending(stale)
+    _checkpoint("cleaned")
     for article, cs, outcome in batch.items:
         (report.added if outcome == "added" else report.replaced).append(article.doc_id)
         report.chunks += len(cs)
@@ -132,6 +167,18 @@ def _recover(corpus: Corpus) -> None:
     corpus.store.clear_pending()
 
 
+def _check_vectors(corpus: Corpus) -> None:
+    """Refuse to add to an index whose vectors were lost (Chroma data deleted, another server):
+    unchanged articles would be skipped and stay invisible to dense search for good."""
+    committed, stored = corpus.store.chunk_count(), corpus.vectors.count()
+    if stored < committed:
+        where = corpus.settings.chroma_url or Path(corpus.settings.index) / "chroma"
+        raise IndexStateError(
+            f"The vector store ({where}) holds {stored} vectors but the index has {committed} committed chunks: "
+            "its data was lost or replaced; run `qa ingest --rebuild PATH...` to rebuild the index."
+        )
+
+
 def _rebuild(corpus: Corpus) -> None:
     """Empty the index (both sides) and stamp it with the configured embedder."""
     from qa.corpus import EMBEDDER_META
@@ -140,20 +187,26 @@ def _rebuild(corpus: Corpus) -> None:
 
     s = corpus.settings
     embedder = load_embedder(s)
-    reset_collection(Path(s.index), s.chroma_url, s.collection)
+    # Manifest first (its chunk ids become pending), then Chroma: a crash in between leaves
+    # an empty manifest whose leftover vectors the next ingest deletes, never articles without vectors.
     corpus.store.clear()
+    _checkpoint("rebuild-cleared")
+    reset_collection(Path(s.index), s.chroma_url, s.collection)
+    corpus.store.clear_pending()
     corpus.store.set_meta(EMBEDDER_META, embedder.name)
     corpus.__dict__["embedder"] = embedder
 
 
-def remove(doc_ids: Sequence[str], settings: Settings) -> list[str]:
+def remove(doc_ids: Sequence[str], settings: Settings, on_notice: Callable[[str], None] = lambda m: None) -> list[str]:
     """Remove articles by doc_id; returns those that were not in the index."""
     missing: list[str] = []
-    with ingest_lock(Path(settings.index), settings.lock_timeout, lambda: None):
+    with ingest_lock(Path(settings.index), settings.lock_timeout, lambda: on_notice(WAITING_NOTICE)):
         with Corpus(settings, writable=True) as corpus:
             for doc_id in doc_ids:
-                removed = corpus.store.remove_article(doc_id)
+                removed = corpus.store.remove_article(doc_id)  # removed ids become pending
                 if not removed and corpus.store.article(doc_id) is None:
                     missing.append(doc_id)
+                _checkpoint("removed")
                 corpus.vectors.delete(removed)
+                corpus.store.clear_pending(removed)
     return missing

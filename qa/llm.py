@@ -33,6 +33,7 @@ REPAIR_PROMPT = "repair"
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\r?\n?(.*?)```", re.DOTALL)
 # Reasoning models served locally (e.g. via Ollama) put their thoughts, braces and all, first.
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_DELIMITER = re.compile(r"<(?=\s*/?\s*(?:passage|question)\b)", re.IGNORECASE)
 _KEYLIKE = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}")
 _REFUSAL = re.compile(
     r"^\s*(?:I'?m sorry|I am sorry|sorry\b|I can(?:not|'t| not)\b|I'?m (?:not able|unable)|"
@@ -58,10 +59,14 @@ def make_client(settings: Settings, http_client: httpx2.Client | None = None) ->
         raise ConfigError("OPENAI_BASE_URL must start with http:// or https://, e.g. http://localhost:11434/v1.")
     if settings.max_retries < 0 or settings.timeout <= 0:
         raise ConfigError("QA_MAX_RETRIES must be 0 or more and QA_TIMEOUT more than 0.")
+    api_key = settings.openai_api_key.strip()
+    if not all(33 <= ord(ch) <= 126 for ch in api_key):
+        # A header cannot carry it, and the HTTP library's error would quote it: say so without the key.
+        raise ConfigError("OPENAI_API_KEY contains spaces, line breaks or non-ASCII characters (a copy-paste slip?): set it again.")
     # Pass everything explicitly so the client never falls back to environment
     # variables that disagree with the settings qa resolved (e.g. from .env).
     return openai.OpenAI(
-        api_key=settings.openai_api_key or LOCAL_API_KEY,
+        api_key=api_key or LOCAL_API_KEY,
         base_url=settings.openai_base_url or DEFAULT_BASE_URL,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
@@ -121,6 +126,10 @@ def llm_error(exc: Exception, client: openai.OpenAI, model: str) -> LLMError:
         timeout = client.timeout if isinstance(client.timeout, (int, float)) else getattr(client.timeout, "read", client.timeout)
         return LLMError(f"The LLM endpoint at {url} did not answer within {timeout} s{after}: is the server running and the model loaded? Raise QA_TIMEOUT for slow local models.")
     if isinstance(exc, openai.APIConnectionError):
+        cause = type(exc.__cause__).__name__
+        if cause in ("RemoteProtocolError", "ReadError", "WriteError"):
+            # Connected, then the reply was cut off or never came: the server (or a proxy) broke it.
+            return LLMError(f"The LLM endpoint at {url} closed the connection before a complete reply{after} ({cause}): try again, and check the server's logs.")
         return LLMError(f"Cannot reach the LLM endpoint at {url}{after}: is the server running, and is OPENAI_BASE_URL right?")
     if isinstance(exc, openai.BadRequestError):
         return LLMError(f"The LLM endpoint at {url} rejected the request ({_http(400, detail)}): check QA_MODEL and the model's context length.")
@@ -166,6 +175,9 @@ def extract_json_object(text: str) -> dict[str, Any] | None:
     return None
 
 
+_MISSING = object()
+
+
 def _chat(client: openai.OpenAI, model: str, messages: list[dict[str, str]]) -> Any:
     import openai
 
@@ -173,10 +185,16 @@ def _chat(client: openai.OpenAI, model: str, messages: list[dict[str, str]]) -> 
         completion = client.chat.completions.create(model=model, messages=messages)  # type: ignore[arg-type]
     except openai.OpenAIError as exc:
         raise llm_error(exc, client, model) from None
+    except ValueError as exc:  # e.g. a 200 whose body is not JSON: the client's parser raises, not openai
+        raise llm_error(exc, client, model) from None
+    # The client does not validate replies: any JSON body becomes a "completion", so check its shape.
     choices = getattr(completion, "choices", None)
-    if not choices:
+    first = choices[0] if isinstance(choices, list) and choices else None
+    message = getattr(first, "message", None)
+    content = getattr(message, "content", _MISSING)
+    if content is _MISSING or not (content is None or isinstance(content, str)):
         raise LLMError(f"The LLM endpoint at {_shown_url(client.base_url)} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server.")
-    return choices[0].message
+    return message
 
 
 def _parse(message: Any) -> dict[str, Any] | None:
@@ -214,11 +232,22 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
+def defuse(text: str) -> str:
+    """Break look-alikes of qa's own prompt delimiters (<passage>, <question>) inside article text.
+
+    A zero-width space goes after the "<", so an article cannot close its passage early or open
+    a question of its own; citations.normalise drops that character, so quotes still verify.
+    """
+    return _DELIMITER.sub("<\u200b", text)
+
+
 def render_passages(hits: Sequence[Hit]) -> str:
     """Render the hits as labelled data blocks P1..Pn from prompts/passage.md."""
     template = load_prompt(PASSAGE_PROMPT)
     blocks = [
-        template.render(label=f"P{i}", outlet=_one_line(hit.outlet), title=_one_line(hit.title), text=hit.text)
+        template.render(
+            label=f"P{i}", outlet=defuse(_one_line(hit.outlet)), title=defuse(_one_line(hit.title)), text=defuse(hit.text)
+        )
         for i, hit in enumerate(hits, start=1)
     ]
     return "\n\n".join(blocks)

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -18,7 +19,8 @@ SIDECAR_SUFFIX = ".meta.yaml"
 META_FIELDS = ("title", "outlet", "published", "url")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 MIN_HTML_WORDS = 8
-_SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
+# Letters and digits of any script stay (two Arabic or Chinese file names must not both become "doc").
+_SLUG = re.compile(r"[^\w.-]+")
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,10 @@ def iter_files(paths: list[Path]) -> Iterator[Path | LoadResult]:
     for path in paths:
         if path.is_dir():
             seen: set[tuple[int, int]] = set()
+            unreadable: list[OSError] = []  # folders os.walk could not list, reported, not skipped silently
             # followlinks=False, and a seen-set on real directories: symlink loops cannot recurse.
-            for root, dirs, files in os.walk(path, followlinks=False):
+            for root, dirs, files in os.walk(path, followlinks=False, onerror=unreadable.append):
+                yield from _folder_errors(unreadable)
                 st = os.stat(root)
                 if (st.st_dev, st.st_ino) in seen:
                     dirs[:] = []
@@ -60,15 +64,27 @@ def iter_files(paths: list[Path]) -> Iterator[Path | LoadResult]:
                     if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
                         continue
                     yield Path(root) / name
+            yield from _folder_errors(unreadable)
         elif path.exists():
             yield path
         else:
             yield LoadResult(path, errors=(f"{path}: no such file or directory",))
 
 
+def _folder_errors(errors: list[OSError]) -> Iterator[LoadResult]:
+    while errors:
+        exc = errors.pop(0)
+        folder = Path(str(exc.filename))
+        yield LoadResult(folder, errors=(f"{folder}: cannot read folder ({exc.strerror or exc})",))
+
+
 def _read_text(path: Path, max_bytes: int) -> str:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO would block the read forever; a device could be endless.
+            raise LoadError(f"{path}: not a regular file")
+        size = info.st_size
         if size > max_bytes:
             raise LoadError(f"{path}: file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (QA_MAX_FILE_MB)")
         data = path.read_bytes()
