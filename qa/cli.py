@@ -186,7 +186,8 @@ def eval_command(
     import shlex
 
     from qa.eval_render import report_json, report_text, write_report
-    from qa.evaluation import DEFAULT_SET, EvalOptions, run_eval
+    from qa.eval_set import DEFAULT_SET
+    from qa.evaluation import EvalOptions, run_eval
 
     if sum((live, offline, replay is not None)) > 1:
         raise typer.BadParameter("choose at most one of --live, --offline and --replay.")

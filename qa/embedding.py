@@ -213,12 +213,12 @@ class OnnxEmbedder:
 class OpenAIEmbedder:
     """Embeddings from an OpenAI-compatible endpoint (client built by qa.llm)."""
 
-    def __init__(self, settings: Settings, model: str) -> None:
-        """Remember the settings; the client is created on first use."""
+    def __init__(self, settings: Settings, model: str, client: Any = None) -> None:
+        """Remember the settings; the client is created on first use unless one is given."""
         self.settings = settings
         self.model = model
         self.name = f"openai:{model}"
-        self._client: Any = None
+        self._client: Any = client
         self._dim: int | None = None
 
     @property
@@ -242,13 +242,20 @@ class OpenAIEmbedder:
             try:
                 reply = self._client.embeddings.create(model=self.model, input=batch)
             except Exception as exc:  # openai's error types live in qa.llm's territory
-                raise EmbedderError(f"Embedding with {self.name} failed: {exc}") from exc
+                raise self._error(exc) from None
             rows.extend(item.embedding for item in sorted(reply.data, key=lambda d: d.index))
         if not rows:
             return np.empty((0, self._dim or 0), dtype=np.float32)
         vectors = _normalise(np.array(rows, dtype=np.float32))
         self._dim = vectors.shape[1]
         return vectors
+
+    def _error(self, exc: Exception) -> EmbedderError:
+        # The same scrubbed sentences as the chat reader's (never the raw body: it may echo the key).
+        from qa.llm import llm_error
+
+        error = llm_error(exc, self._client, self.model, endpoint="embeddings endpoint", setting="QA_EMBEDDING")
+        return EmbedderError(str(error))
 
 
 def load_embedder(settings: Settings) -> Embedder:

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import qa
-from qa.evaluation import METRICS, EvalReport, Metric, QuestionResult, Run, SetReport
+from qa.eval_score import METRICS, Metric, QuestionResult
+from qa.evaluation import EvalReport, Run, SetReport
 
 SIMULATED_DISCLAIMER = (
     "**The `simulated` reader is simulated: it is not a language model.** It is a deterministic "

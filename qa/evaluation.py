@@ -1,32 +1,15 @@
-"""``qa eval``: run a factual question set through retrieval and a reader, and score it.
+"""``qa eval``: run factual question sets through retrieval and a reader, and score them.
 
 Every question goes down the same path as ``qa ask`` (:func:`qa.answer.ask`: hybrid search,
 then the reader, then citation resolution) against an index holding the set's articles.
-Scores, per question and overall:
-
-* accuracy — answerable: answered and an accepted alias occurs in the answer text
-  (normalised: case, accents, punctuation and thousands separators ignored, whole words
-  only); unanswerable: ``not_found``. ``answerable_accuracy`` is the same on the
-  answerable questions alone.
-* citation_validity — verified citations / all citations.
-* citation_support — answered answerable questions with at least one verified citation
-  overlapping a gold evidence span / answered answerable questions.
-* recall_at_k, mrr — answerable questions with a gold evidence span lying wholly inside a
-  retrieved chunk (reciprocal rank of the first such chunk for MRR).
-* not_found_precision, not_found_recall — on ``not_found`` replies vs the unanswerable questions.
-
-A set names its articles in a sidecar next to it: ``eval/questions.jsonl`` →
-``eval/questions.articles``, one file or folder per line, relative to the sidecar
-(``#`` starts a comment). ``--articles`` overrides it.
+The set, its articles and answer matching are :mod:`qa.eval_set`; the scores and metrics
+:mod:`qa.eval_score`; the table, JSON and report file :mod:`qa.eval_render`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError, QAError
+from qa.eval_score import GATED, Metric, QuestionResult, error_result, score, summarise
+from qa.eval_set import DEFAULT_SET, Question, gold_spans, load_questions, set_articles
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,229 +27,10 @@ if TYPE_CHECKING:
     from qa.corpus import Corpus
     from qa.embedding import Embedder
     from qa.replay import Recorder, Replayer
-    from qa.types import Answer
 
 ReaderKind = Literal["simulated", "extractive", "live", "replay"]
-DEFAULT_SET = Path("eval/questions.jsonl")
-SIDECAR_SUFFIX = ".articles"
-# Metrics a threshold can gate on, in display order.
-GATED = ("accuracy", "citation_validity", "citation_support", "recall_at_k", "mrr", "not_found_precision", "not_found_recall")
-METRICS = ("accuracy", "answerable_accuracy", *GATED[1:])
 # A live endpoint that fails this many questions in a row is down, not flaky: stop.
 MAX_CONSECUTIVE_ERRORS = 3
-
-
-# ----------------------------------------------------------------------------- the set
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A gold quote: verbatim text of one article."""
-
-    doc_id: str
-    quote: str
-
-
-@dataclass(frozen=True)
-class Question:
-    """One line of a question set (schema in eval/README.md)."""
-
-    id: str
-    question: str
-    answers: tuple[str, ...]
-    evidence: tuple[Evidence, ...]
-    category: str
-    answerable: bool
-    note: str = ""
-
-
-def load_questions(path: Path) -> list[Question]:
-    """Read a question set; a malformed line is a clear error naming the line."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise QAError(f"Cannot read the question set {path}: {exc.strerror or exc}.") from None
-    questions: list[Question] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            questions.append(
-                Question(
-                    id=str(raw["id"]),
-                    question=str(raw["question"]),
-                    answers=tuple(str(a) for a in raw["answers"]),
-                    evidence=tuple(Evidence(str(e["doc_id"]), str(e["quote"])) for e in raw["evidence"]),
-                    category=str(raw["category"]),
-                    answerable=bool(raw["answerable"]),
-                    note=str(raw.get("note") or ""),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise QAError(f"{path}:{number} is not a valid question ({type(exc).__name__}: {exc}); see eval/README.md.") from None
-    if not questions:
-        raise QAError(f"The question set {path} is empty.")
-    return questions
-
-
-def sidecar_path(set_path: Path) -> Path:
-    """Where a set lists its articles: the set's path with ``.articles`` for its suffix."""
-    return Path(set_path).with_suffix(SIDECAR_SUFFIX)
-
-
-def set_articles(set_path: Path) -> list[Path]:
-    """The article files/folders a set's sidecar names, resolved relative to the sidecar."""
-    sidecar = sidecar_path(set_path)
-    if not sidecar.is_file():
-        raise QAError(
-            f"The question set {set_path} names no articles: list its article files or folders in {sidecar} "
-            "(one per line, relative to that file), or pass --articles PATH."
-        )
-    paths = []
-    for line in sidecar.read_text(encoding="utf-8").splitlines():
-        entry = line.split("#", 1)[0].strip()
-        if entry:
-            path = (sidecar.parent / entry).resolve()
-            if not path.exists():
-                raise QAError(f"{sidecar} names {entry}, which does not exist ({path}).")
-            paths.append(path)
-    if not paths:
-        raise QAError(f"{sidecar} lists no article files or folders.")
-    return paths
-
-
-# ----------------------------------------------------------------------------- matching
-
-# The same rules as eval/validate.py's normalise (tests keep the two in step).
-_TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-        "\u00ad": None,
-    }
-)
-_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u2009](?=\d{3}(?!\d))")
-_PUNCT = re.compile(r"[^\w\s]|_")
-
-
-def normalise_answer(text: str) -> str:
-    """Casefold, strip accents, drop thousands separators, punctuation to spaces: "5,000 U.S." -> "5000 u s"."""
-    text = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHIC))
-    text = unicodedata.normalize("NFKC", "".join(ch for ch in text if not unicodedata.combining(ch))).casefold()
-    return " ".join(_PUNCT.sub(" ", _THOUSANDS.sub("", text)).split())
-
-
-def matches_alias(aliases: Sequence[str], text: str) -> bool:
-    """True if any alias occurs in the text as whole words, after :func:`normalise_answer`."""
-    haystack = f" {normalise_answer(text)} "
-    return any((needle := normalise_answer(a)) and f" {needle} " in haystack for a in aliases)
-
-
-# ----------------------------------------------------------------------------- scoring
-
-Span = tuple[str, int, int]  # doc_id, start, end
-
-
-@dataclass(frozen=True)
-class QuestionResult:
-    """How one reader did on one question."""
-
-    id: str
-    category: str
-    answerable: bool
-    question: str
-    status: str  # answered, not_found, or error
-    answer: str
-    correct: bool
-    citations: int
-    verified: int
-    supported: bool | None  # None unless an answerable question was answered
-    rank: int | None  # 1-based rank of the first retrieved chunk holding gold evidence; 0 = none; None if unanswerable
-    cited: tuple[dict[str, Any], ...] = ()
-
-
-def gold_spans(question: Question, article_text: Callable[[str], str]) -> list[Span]:
-    """Locate each gold quote in its article; a quote not found is an error in the set."""
-    from qa.citations import locate
-
-    spans: list[Span] = []
-    for item in question.evidence:
-        try:
-            text = article_text(item.doc_id)
-        except QAError:
-            raise QAError(f"Question {question.id} cites {item.doc_id!r}, which is not among the set's articles.") from None
-        where = locate(item.quote, text)
-        if where is None:
-            raise QAError(f"Question {question.id}: its evidence quote is not in {item.doc_id}: {item.quote[:80]!r}.")
-        spans.append((item.doc_id, *where))
-    return spans
-
-
-def score(question: Question, answer: "Answer", spans: Sequence[Span]) -> QuestionResult:
-    """Score one answer against the question's aliases and gold spans."""
-    answered = answer.status == "answered"
-    correct = (answered and matches_alias(question.answers, answer.text)) if question.answerable else answer.status == "not_found"
-    supported = None
-    if question.answerable and answered:
-        supported = any(
-            c.verified and c.start is not None and c.end is not None and c.doc_id == d and c.start < e and s < c.end
-            for c in answer.citations
-            for d, s, e in spans
-        )
-    rank = None
-    if question.answerable:
-        rank = next(
-            (n for n, h in enumerate(answer.retrieved, start=1) if any(h.doc_id == d and h.start <= s and e <= h.end for d, s, e in spans)),
-            0,
-        )
-    cited = tuple({"doc_id": c.doc_id, "start": c.start, "end": c.end, "verified": c.verified, "quote": c.quote} for c in answer.citations)
-    return QuestionResult(
-        question.id, question.category, question.answerable, question.question, answer.status, answer.text, correct,
-        len(answer.citations), sum(c.verified for c in answer.citations), supported, rank, cited,
-    )
-
-
-def _error_result(question: Question, message: str) -> QuestionResult:
-    return QuestionResult(question.id, question.category, question.answerable, question.question, "error", message, False, 0, 0,
-                          False if question.answerable else None, None if not question.answerable else 0)
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A ratio with its counts, so a reader of the report can see how many questions it rests on."""
-
-    hits: float
-    total: int
-
-    @property
-    def value(self) -> float | None:
-        """hits / total, or None when nothing was counted."""
-        return self.hits / self.total if self.total else None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        value = self.value
-        return {"value": None if value is None else round(value, 4), "hits": round(self.hits, 4), "total": self.total}
-
-
-def summarise(results: Sequence[QuestionResult]) -> dict[str, Metric]:
-    """Overall metrics of one run."""
-    answerable = [r for r in results if r.answerable]
-    unanswerable = [r for r in results if not r.answerable]
-    answered = [r for r in answerable if r.status == "answered"]
-    said_not_found = [r for r in results if r.status == "not_found"]
-    return {
-        "accuracy": Metric(sum(r.correct for r in results), len(results)),
-        "answerable_accuracy": Metric(sum(r.correct for r in answerable), len(answerable)),
-        "citation_validity": Metric(sum(r.verified for r in results), sum(r.citations for r in results)),
-        "citation_support": Metric(sum(bool(r.supported) for r in answered), len(answered)),
-        "recall_at_k": Metric(sum(bool(r.rank) for r in answerable), len(answerable)),
-        "mrr": Metric(sum(1 / r.rank for r in answerable if r.rank), len(answerable)),
-        "not_found_precision": Metric(sum(not r.answerable for r in said_not_found), len(said_not_found)),
-        "not_found_recall": Metric(sum(r.status == "not_found" for r in unanswerable), len(unanswerable)),
-    }
 
 
 # ----------------------------------------------------------------------------- running
@@ -370,7 +136,7 @@ def evaluate(corpus: "Corpus", questions: Sequence[Question], reader: "Reader", 
             errors += 1
             if errors >= MAX_CONSECUTIVE_ERRORS:
                 raise LLMError(f"{MAX_CONSECUTIVE_ERRORS} questions in a row failed; the last: {exc}") from None
-            results.append(_error_result(question, str(exc)))
+            results.append(error_result(question, str(exc)))
             continue
         errors = 0
         results.append(score(question, answer, spans))
@@ -397,15 +163,16 @@ class _Readers:
             self.recorder = Recorder(model, endpoint)
 
     def _model_endpoint(self, kind: ReaderKind) -> tuple[str, str]:
-        from qa.llm import DEFAULT_BASE_URL, _shown_url
+        from qa.llm import DEFAULT_BASE_URL
         from qa.simulated import SIMULATED_BASE_URL, SIMULATED_MODEL
+        from qa.urls import shown_url
 
         if kind == "simulated":
             return SIMULATED_MODEL, SIMULATED_BASE_URL
         if kind == "replay" and self.replayer is not None:
             return self.replayer.model, f"replay of {self.replayer.path}"
         if kind == "live":
-            return self.settings.model, _shown_url(self.settings.openai_base_url or DEFAULT_BASE_URL)
+            return self.settings.model, shown_url(self.settings.openai_base_url or DEFAULT_BASE_URL)
         return "", ""
 
     def kinds(self) -> list[ReaderKind]:

@@ -16,13 +16,9 @@ import numpy as np
 
 from qa.errors import IndexStateError
 from qa.types import Chunk
+from qa.urls import shown_url
 
 EMBEDDER_KEY = "qa:embedder"
-
-
-def _shown_url(chroma_url: str) -> str:
-    url = urlparse(chroma_url)
-    return f"{url.scheme}://{url.hostname}{f':{url.port}' if url.port else ''}" if url.hostname else chroma_url
 
 
 @contextmanager
@@ -35,7 +31,7 @@ def _chroma_errors(action: str, chroma_url: str) -> Iterator[None]:
     except Exception as exc:  # chromadb and its HTTP client raise assorted types
         if chroma_url:
             raise IndexStateError(
-                f"The Chroma server at {_shown_url(chroma_url)} failed while {action} ({type(exc).__name__}): "
+                f"The Chroma server at {shown_url(chroma_url, path=False)} failed while {action} ({type(exc).__name__}): "
                 "check that it is still running, then run the command again (an interrupted ingest is cleaned up "
                 "and completed by the next run)."
             ) from None
@@ -58,7 +54,7 @@ def _connect(index_dir: Path, chroma_url: str) -> Any:
             return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
     url = urlparse(chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
-        raise IndexStateError(f"QA_CHROMA_URL={_shown_url(chroma_url)!r} is not an http(s)://host:port URL.")
+        raise IndexStateError(f"QA_CHROMA_URL={shown_url(chroma_url, path=False)!r} is not an http(s)://host:port URL.")
     try:
         client = chromadb.HttpClient(
             host=url.hostname,
@@ -69,7 +65,7 @@ def _connect(index_dir: Path, chroma_url: str) -> Any:
         client.heartbeat()
     except Exception as exc:  # chromadb raises assorted types for an unreachable server
         raise IndexStateError(
-            f"Cannot reach the Chroma server at {_shown_url(chroma_url)} ({type(exc).__name__}); start it with "
+            f"Cannot reach the Chroma server at {shown_url(chroma_url, path=False)} ({type(exc).__name__}); start it with "
             "`chroma run --path DIR --host HOST --port PORT` or unset QA_CHROMA_URL."
         ) from None
     return client

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING, Any, Callable, Sequence
-from urllib.parse import urlsplit
 
 from qa.citations import normalise, resolve
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError
 from qa.prompts import NOT_FOUND_ANSWER, load_prompt
 from qa.types import Answer, Citation, Hit, Status
+from qa.urls import shown_url
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; importing openai costs over a second
     import httpx2
@@ -81,14 +81,6 @@ def _scrub(text: str, api_key: str) -> str:
     return _KEYLIKE.sub("***", text)
 
 
-def _shown_url(url: object) -> str:
-    # Never display user:password@ from a base URL.
-    parts = urlsplit(str(url))
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}".rstrip("/") if parts.scheme else str(url)
-
-
 def _detail(exc: Any, api_key: str) -> str:
     body = getattr(exc, "body", None)
     text: object = body
@@ -103,42 +95,46 @@ def _detail(exc: Any, api_key: str) -> str:
     return flat if len(flat) <= 200 else flat[:197] + "..."
 
 
-def llm_error(exc: Exception, client: openai.OpenAI, model: str) -> LLMError:
-    """Translate an openai exception into one clear sentence: what happened, what to do."""
+def llm_error(exc: Exception, client: openai.OpenAI, model: str, *, endpoint: str = "LLM endpoint", setting: str = "QA_MODEL") -> LLMError:
+    """Translate an openai exception into one clear sentence: what happened, what to do.
+
+    ``endpoint`` names the service in the sentence ("The LLM endpoint at ...") and ``setting``
+    the variable that chose the model: the embedder passes its own and reuses every message.
+    """
     import openai
 
     key = str(getattr(client, "api_key", "") or "")
-    url = _shown_url(client.base_url)
+    url = shown_url(client.base_url)
     detail = _detail(exc, key)
     after = _after_retries(client.max_retries)
     if isinstance(exc, openai.AuthenticationError):
         # The body is not shown: OpenAI echoes a masked form of the key in it.
-        return LLMError(f"The LLM endpoint at {url} rejected the API key (HTTP 401): check OPENAI_API_KEY.")
+        return LLMError(f"The {endpoint} at {url} rejected the API key (HTTP 401): check OPENAI_API_KEY.")
     if isinstance(exc, openai.PermissionDeniedError):
-        return LLMError(f"The LLM endpoint at {url} refused access ({_http(403, detail)}): check that OPENAI_API_KEY may use model '{model}'.")
+        return LLMError(f"The {endpoint} at {url} refused access ({_http(403, detail)}): check that OPENAI_API_KEY may use model '{model}'.")
     if isinstance(exc, openai.NotFoundError):
-        return LLMError(f"Model '{model}' was not found at {url} (HTTP 404): set QA_MODEL to a model the endpoint serves, and check that OPENAI_BASE_URL ends in /v1.")
+        return LLMError(f"Model '{model}' was not found at {url} (HTTP 404): set {setting} to a model the endpoint serves, and check that OPENAI_BASE_URL ends in /v1.")
     if isinstance(exc, openai.RateLimitError):
         if "quota" in detail.lower():
-            return LLMError(f"The LLM endpoint at {url} reports no quota left ({_http(429, detail)}): check the account's billing for OPENAI_API_KEY.")
-        return LLMError(f"The LLM endpoint at {url} was still rate limiting{after} (HTTP 429): wait a minute and try again, or lower your request rate.")
+            return LLMError(f"The {endpoint} at {url} reports no quota left ({_http(429, detail)}): check the account's billing for OPENAI_API_KEY.")
+        return LLMError(f"The {endpoint} at {url} was still rate limiting{after} (HTTP 429): wait a minute and try again, or lower your request rate.")
     if isinstance(exc, openai.APITimeoutError):
         timeout = client.timeout if isinstance(client.timeout, (int, float)) else getattr(client.timeout, "read", client.timeout)
-        return LLMError(f"The LLM endpoint at {url} did not answer within {timeout} s{after}: is the server running and the model loaded? Raise QA_TIMEOUT for slow local models.")
+        return LLMError(f"The {endpoint} at {url} did not answer within {timeout} s{after}: is the server running and the model loaded? Raise QA_TIMEOUT for slow local models.")
     if isinstance(exc, openai.APIConnectionError):
         cause = type(exc.__cause__).__name__
         if cause in ("RemoteProtocolError", "ReadError", "WriteError"):
             # Connected, then the reply was cut off or never came: the server (or a proxy) broke it.
-            return LLMError(f"The LLM endpoint at {url} closed the connection before a complete reply{after} ({cause}): try again, and check the server's logs.")
-        return LLMError(f"Cannot reach the LLM endpoint at {url}{after}: is the server running, and is OPENAI_BASE_URL right?")
+            return LLMError(f"The {endpoint} at {url} closed the connection before a complete reply{after} ({cause}): try again, and check the server's logs.")
+        return LLMError(f"Cannot reach the {endpoint} at {url}{after}: is the server running, and is OPENAI_BASE_URL right?")
     if isinstance(exc, openai.BadRequestError):
-        return LLMError(f"The LLM endpoint at {url} rejected the request ({_http(400, detail)}): check QA_MODEL and the model's context length.")
+        return LLMError(f"The {endpoint} at {url} rejected the request ({_http(400, detail)}): check {setting} and the model's context length.")
     if isinstance(exc, openai.APIStatusError):
         # Only these statuses are retried by the client (see openai's _should_retry).
         code = exc.status_code
         retried = after if code >= 500 or code in (408, 409) else ""
-        return LLMError(f"The LLM endpoint at {url} failed ({_http(code, detail)}){retried}: try again later or check the server's logs.")
-    return LLMError(f"The LLM endpoint at {url} sent a reply qa could not read ({type(exc).__name__}): check that OPENAI_BASE_URL points to an OpenAI-compatible server.")
+        return LLMError(f"The {endpoint} at {url} failed ({_http(code, detail)}){retried}: try again later or check the server's logs.")
+    return LLMError(f"The {endpoint} at {url} sent a reply qa could not read ({type(exc).__name__}): check that OPENAI_BASE_URL points to an OpenAI-compatible server.")
 
 
 def _http(code: int, detail: str) -> str:
@@ -193,7 +189,7 @@ def _chat(client: openai.OpenAI, model: str, messages: list[dict[str, str]]) -> 
     message = getattr(first, "message", None)
     content = getattr(message, "content", _MISSING)
     if content is _MISSING or not (content is None or isinstance(content, str)):
-        raise LLMError(f"The LLM endpoint at {_shown_url(client.base_url)} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server.")
+        raise LLMError(f"The LLM endpoint at {shown_url(client.base_url)} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server.")
     return message
 
 

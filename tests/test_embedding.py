@@ -13,6 +13,7 @@ import pytest
 
 from qa.config import Settings
 from qa.embedding import DEFAULT_NAME, OnnxEmbedder, OpenAIEmbedder, default_model_dir, load_embedder
+from fake_llm import TEST_API_KEY, TEST_BASE_URL, FakeLLM, error_body
 from qa.errors import EmbedderError
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm_reference.json").read_text(encoding="utf-8"))
@@ -148,6 +149,34 @@ def test_openai_embedder_with_fake_client(monkeypatch: pytest.MonkeyPatch) -> No
     assert calls == [["a", " "]]  # empty strings are not sent as-is (the API rejects them)
     assert vectors.dtype == np.float32 and embedder.dim == 2 and len(calls) == 1
     np.testing.assert_allclose(vectors, [[0.6, 0.8], [0.6, 0.8]], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (401, "rejected the API key (HTTP 401): check OPENAI_API_KEY."),
+        (400, "rejected the request (HTTP 400: Invalid input for key *** at"),  # the detail is shown, scrubbed
+    ],
+)
+def test_openai_embedder_errors_are_clear_and_never_echo_the_key(status: int, expected: str) -> None:
+    """An endpoint that echoes the key in its error body: one clear sentence, the key scrubbed."""
+    fake = FakeLLM().error(status, error_body(f"Invalid input for key {TEST_API_KEY} at {TEST_BASE_URL}", "invalid_request_error"))
+    settings = fake.settings(max_retries=0)
+    embedder = OpenAIEmbedder(settings, "text-embedding-3-small", client=fake.client(settings))
+    with pytest.raises(EmbedderError) as info:
+        embedder.embed(["a"])
+    message = str(info.value)
+    assert message.startswith(f"The embeddings endpoint at {TEST_BASE_URL} ") and expected in message, message
+    assert TEST_API_KEY not in message and "FAKEKEY" not in message
+    assert info.value.__cause__ is None and info.value.__suppress_context__  # no chained body in a traceback
+    assert len(fake.requests) == 1 and fake.requests[0]["input"] == ["a"]
+
+
+def test_openai_embedder_names_its_setting_for_an_unknown_model() -> None:
+    fake = FakeLLM().error(404, error_body("The model does not exist", "invalid_request_error", "model_not_found"))
+    settings = fake.settings(max_retries=0)
+    with pytest.raises(EmbedderError, match=r"Model 'nope' was not found at .* set QA_EMBEDDING to a model the endpoint serves"):
+        OpenAIEmbedder(settings, "nope", client=fake.client(settings)).embed(["a"])
 
 
 def test_import_is_cheap() -> None:

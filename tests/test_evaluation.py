@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from index_fixtures import GLOBAL_NEWS, UNNAMED
-from qa.evaluation import Evidence, Question, matches_alias, normalise_answer, score, summarise
+from qa.eval_score import score, summarise
+from qa.eval_set import Evidence, Question, matches_alias, normalise_answer
 from qa.types import Answer, Citation, Hit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -271,7 +272,7 @@ def test_usage_errors_and_clear_failures(run_cli, tmp_path: Path):
 
 
 def test_alias_normalisation_matches_the_validators(tmp_path: Path):
-    """qa.evaluation (shipped in the package) and eval/validate.py (the data's checker) agree."""
+    """qa.eval_set (shipped in the package) and eval/validate.py (the data's checker) agree."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("_qa_eval_validate_for_eval", REPO / "eval" / "validate.py")

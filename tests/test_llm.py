@@ -312,6 +312,25 @@ def test_credentials_in_base_url_are_not_shown(fake_llm: FakeLLM) -> None:
     assert "secret" not in str(info.value) and "http://fake.local/v1" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "shown", "without_path"),
+    [
+        ("http://user:secret@h:8000/v1/", "http://h:8000/v1", "http://h:8000"),
+        ("https://h/v1?key=secret#x", "https://h/v1", "https://h"),
+        ("http://[::1]:8000/v1", "http://[::1]:8000/v1", "http://[::1]:8000"),
+        ("http://h:abc/v1", "http://h:abc/v1", "http://h:abc"),  # a bad port is shown, not a crash
+        ("localhost:8000", "localhost:8000", "localhost:8000"),  # not scheme://host: as typed
+        ("user:secret@h:8000", "h:8000", "h:8000"),
+        ("http://user:secret@", "http://", "http://"),
+    ],
+)
+def test_shown_url_drops_credentials_query_and_fragment(url: str, shown: str, without_path: str) -> None:
+    """One helper shows OPENAI_BASE_URL (qa.llm, qa eval) and QA_CHROMA_URL (qa.index, without the path)."""
+    from qa.urls import shown_url
+
+    assert shown_url(url) == shown and shown_url(url, path=False) == without_path
+
+
 # -- client construction --------------------------------------------------------------
 
 def test_make_client_from_settings() -> None:

@@ -133,6 +133,6 @@ def test_an_embeddings_endpoint_that_echoes_the_key(fork_server: QAForkServer, t
         server.queue.append(Scripted(401, error_body(f"Incorrect API key provided: {API_KEY}", "invalid_request_error")))
         env = qa_env(OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=server.base_url, QA_MAX_RETRIES="0", QA_EMBEDDING="openai:embedder")
         outcome = fork_server.run("ingest", str(SEEDS), "--index", str(tmp_path / "index"), env=env, cwd=tmp_path)
-    assert outcome.code == 1 and outcome.stderr.startswith("error: Embedding with openai:embedder failed")
+    assert outcome.code == 1 and outcome.stderr.startswith(f"error: The embeddings endpoint at {server.base_url} rejected the API key")
     assert len(outcome.stderr.splitlines()) == 1 and "Traceback" not in outcome.stderr
     assert_no_key(outcome.stdout, outcome.stderr)
