@@ -243,9 +243,16 @@ class OpenAIEmbedder:
                 reply = self._client.embeddings.create(model=self.model, input=batch)
             except Exception as exc:  # openai's error types live in qa.llm's territory
                 raise self._error(exc) from None
-            rows.extend(item.embedding for item in sorted(reply.data, key=lambda d: d.index))
+            rows.extend(getattr(item, "embedding", None) for item in sorted(reply.data, key=lambda d: getattr(d, "index", 0)))
         if not rows:
             return np.empty((0, self._dim or 0), dtype=np.float32)
+        # A reply with missing or ragged vectors must be one clear error, not a numpy traceback.
+        usable = [r for r in rows if isinstance(r, list) and r]
+        if len(usable) != len(texts) or len({len(r) for r in usable}) != 1:
+            raise EmbedderError(
+                f"The embeddings endpoint returned {len(usable)} usable vectors for {len(texts)} texts; "
+                f"check that {self.model!r} is an embedding model (QA_EMBEDDING)."
+            )
         vectors = _normalise(np.array(rows, dtype=np.float32))
         self._dim = vectors.shape[1]
         return vectors

@@ -179,6 +179,15 @@ def test_openai_embedder_names_its_setting_for_an_unknown_model() -> None:
         OpenAIEmbedder(settings, "nope", client=fake.client(settings)).embed(["a"])
 
 
+@pytest.mark.parametrize("data", [[{"index": 0, "object": "embedding"}], [{"index": 0, "object": "embedding", "embedding": []}]])
+def test_openai_embedder_reply_without_vectors_is_a_clear_error(data: list[dict]) -> None:
+    fake = FakeLLM()
+    fake.queue.append(json.dumps({"object": "list", "model": "m", "data": data, "usage": {"prompt_tokens": 1, "total_tokens": 1}}))
+    settings = fake.settings(max_retries=0)
+    with pytest.raises(EmbedderError, match=r"returned 0 usable vectors for 1 texts; check that 'm' is an embedding model"):
+        OpenAIEmbedder(settings, "m", client=fake.client(settings)).embed(["a"])
+
+
 def test_import_is_cheap() -> None:
     code = (
         "import sys, qa.embedding; print(sorted(m for m in ('onnx', 'onnxruntime', 'tokenizers', 'openai') if m in sys.modules))"
