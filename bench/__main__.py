@@ -1,6 +1,7 @@
 """`python -m bench` (`make bench`): run every benchmark and rewrite bench/RESULTS.md.
 
     python -m bench                 # full run (~10-15 min on 2 cores): writes bench/RESULTS.md and bench/results.json
+    python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
     python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes nothing unless --out)
     python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
     python -m bench --render        # re-render RESULTS.md from results.json (after editing profile_notes.md)
@@ -20,7 +21,7 @@ from typing import Any
 
 from bench import common, report
 
-ITEMS = ("startup", "embedder", "ingest", "query", "retrieval")
+ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal")
 HERE = Path(__file__).resolve().parent
 
 
@@ -30,7 +31,7 @@ def _log(message: str) -> None:
 
 def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
     """Run the selected items in dependency order (ingest builds the indexes query/retrieval use)."""
-    from bench import embed_speed, ingest_speed, query_speed, retrieval, startup
+    from bench import arousal, embed_speed, ingest_speed, query_speed, retrieval, startup
 
     full_corpus = common.have_allsides() and not quick
     results: dict[str, Any] = {"machine": common.machine(), "quick": quick}
@@ -60,8 +61,25 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
         corpus_index = Path(ingest["real"]["index"]) if ingest and full_corpus else None
         sets = ("corpus", "seeds", "sample") if full_corpus else ("seeds", "sample")
         results["retrieval"] = retrieval.run(work / "retrieval", corpus_index, sets=sets)
+    if "arousal" in only:
+        _log("7. briefing arousal: offline briefings vs their source articles")
+        results["arousal"] = run_arousal(quick)
     results["load_after"] = common.load_average()
     return results
+
+
+def run_arousal(quick: bool) -> dict[str, Any]:
+    """Item 7 on the first 8 multi-outlet AllSides events (or, with --quick or without ../shared, the
+    in-project sample's events); VADER missing makes its measure "not measured", not a failure."""
+    from bench import arousal
+
+    if common.have_allsides() and not quick:
+        source, n_events, label = common.EVENTS, 8, "AllSides events.jsonl"
+    else:
+        source, n_events, label = common.SAMPLE, 2 if quick else 4, "eval/allsides_sample.jsonl"
+    result = arousal.run(n_events=n_events, events_path=source)
+    result["source"] = label
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

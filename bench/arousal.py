@@ -27,6 +27,10 @@ Measures (higher = more emotionally charged; all are means over events):
 
 Each briefing must also cite at least two outlets (verified citations).
 
+``--events`` also takes a qa JSONL of AllSides articles (ids ``as-<event>-<stance>``), such as the
+in-project eval/allsides_sample.jsonl (4 events), which is what ``python -m bench --quick`` and the
+smoke test use. ``python -m bench`` runs this as its ``arousal`` item.
+
 Usage: ``python bench/arousal.py [N_EVENTS] [--words N] [--events PATH]`` prints JSON.
 """
 
@@ -41,8 +45,11 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from allsides import DEFAULT_EVENTS, load_events, to_articles  # noqa: E402
+try:  # as bench.arousal (python -m bench, the tests)
+    from bench.allsides import DEFAULT_EVENTS, load_events, to_articles
+except ImportError:  # as a script: python bench/arousal.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from allsides import DEFAULT_EVENTS, load_events, to_articles  # type: ignore[no-redef]
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -79,6 +86,50 @@ def _scores(text: str, table: dict[str, float] | None) -> dict[str, float | None
         "vader_intensity": vader_intensity(text, table) if table is not None else None,
         "charged_rate": charged_share(text),
         "words": len(text.split()),
+    }
+
+
+def events_from_articles(rows: list[dict]) -> list[dict]:
+    """Regroup qa-format AllSides articles (ids ``as-<event>-<stance>``, e.g. eval/allsides_sample.jsonl)
+    into events that :func:`to_articles` turns back into the same articles, text unchanged."""
+    events: dict[str, dict] = {}
+    for row in rows:
+        parts = str(row["id"]).split("-")
+        if len(parts) < 3 or parts[0] != "as":
+            raise ValueError(f"{row['id']!r}: not an AllSides article id (as-<event>-<stance>)")
+        event_id, stance = "-".join(parts[1:-1]), parts[-1]
+        event = events.setdefault(event_id, {"id": event_id, "issue": row.get("title", ""),
+                                             "date": row.get("published", ""), "news": {}})
+        event["news"][stance] = {"newsTitle": row.get("title", ""), "newsSource": row.get("outlet", ""),
+                                 "newsLink": row.get("url", ""), "newBody": row["text"]}
+    return list(events.values())
+
+
+def load_event_source(path: str | Path) -> list[dict]:
+    """Events from the AllSides events file, or from a qa article JSONL of AllSides articles."""
+    rows = load_events(path)
+    if rows and all("news" not in r and "text" in r for r in rows):
+        return events_from_articles(rows)
+    return rows
+
+
+def paired(rows: list[dict], measure: str, a: str = "briefing", b: str = "sources",
+           resamples: int = 10_000, seed: int = 0) -> dict[str, Any] | None:
+    """Per-event ``a - b`` for one measure: how many events are lower/equal/higher, the mean
+    difference and a 95% percentile-bootstrap interval for it (events resampled; fixed seed)."""
+    import random
+
+    values = [(row[a][measure], row[b][measure]) for row in rows]
+    if not values or any(x is None or y is None for x, y in values):
+        return None
+    diffs = [round(x - y, 9) for x, y in values]  # equal texts score equal, not ±1e-17
+    rng = random.Random(seed)
+    boots = sorted(mean(rng.choices(diffs, k=len(diffs))) for _ in range(resamples))
+    return {
+        "lower": sum(d < 0 for d in diffs), "equal": sum(d == 0 for d in diffs), "higher": sum(d > 0 for d in diffs),
+        "mean_diff": round(mean(diffs), 5),
+        "relative": round(mean(diffs) / mean(y for _, y in values), 4) if mean(y for _, y in values) else None,
+        "ci95": [round(boots[int(0.025 * resamples)], 5), round(boots[int(0.975 * resamples) - 1], 5)],
     }
 
 
@@ -151,7 +202,7 @@ def brief_event(event: dict, words: int, table: dict[str, float] | None, workdir
 def run(n_events: int = 8, words: int = 80, events_path: str | Path = DEFAULT_EVENTS) -> dict[str, Any]:
     """Brief ``n_events`` events offline; return per-event rows and the means of every measure."""
     table = vader_lexicon()
-    events = pick_events(load_events(events_path), n_events)
+    events = pick_events(load_event_source(events_path), n_events)
     with tempfile.TemporaryDirectory(prefix="qa-arousal-") as tmp:
         rows = [brief_event(event, words, table, Path(tmp)) for event in events]
     means: dict[str, dict[str, float | None]] = {}
@@ -170,7 +221,11 @@ def run(n_events: int = 8, words: int = 80, events_path: str | Path = DEFAULT_EV
         "means": means,
         "briefing_calmer_vader": None if None in vader else vader[0] < vader[1],  # type: ignore[operator]
         "briefing_calmer_charged": means["briefing"]["charged_rate"] <= means["sources"]["charged_rate"],  # type: ignore[operator]
+        "paired_vader": paired(rows, "vader_intensity"),
+        "paired_charged": paired(rows, "charged_rate"),
+        "lead_vs_sources_vader": paired(rows, "vader_intensity", a="lead"),
         "every_briefing_cites_two_outlets": all(row["outlets_cited"] >= 2 for row in rows),
+        "every_briefing_body_cites_two_outlets": all(row["outlets_cited_in_body"] >= 2 for row in rows),
         "every_citation_verified": all(row["all_citations_verified"] for row in rows),
         "rows": rows,
     }
@@ -180,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Emotional arousal of offline briefings vs their source articles.")
     parser.add_argument("n_events", nargs="?", type=int, default=8)
     parser.add_argument("--words", type=int, default=80, help="briefing length (the AllSides excerpts are ~95 words each)")
-    parser.add_argument("--events", default=str(DEFAULT_EVENTS))
+    parser.add_argument("--events", default=str(DEFAULT_EVENTS),
+                        help="AllSides events.jsonl, or a qa JSONL of AllSides articles (e.g. eval/allsides_sample.jsonl)")
     args = parser.parse_args(argv)
     result = run(args.n_events, args.words, args.events)
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -2,11 +2,13 @@
 
 Offline and self-contained: the ingest, query and retrieval benches fall back on the in-project
 AllSides sample (eval/allsides_sample.jsonl); the embedder bench, which needs the full corpus in
-../shared, is skipped without it. The last tests pin the two search changes the benchmarks led to.
+../shared, is skipped without it; the arousal bench runs on the sample's events (and, when ../shared
+is there, on one AllSides event too). The last tests pin the two search changes the benchmarks led to.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,49 @@ def test_retrieval_bench_and_report(ingest_result: dict[str, Any], tmp_path: Pat
         "startup": {"rounds": 1, "help_s": 0.3, "python_s": 0.02, "help_beyond_python_s": 0.28, "target_s": 0.5, "pass": True},
     })
     assert "## Summary" in text and "PASS" in text
+
+
+def test_arousal_bench_on_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 7 on the in-project AllSides sample (independent of ../shared), then without VADER."""
+    from bench import arousal
+
+    result = arousal.run(n_events=1, events_path=common.SAMPLE)
+    row = result["rows"][0]
+    assert result["events"] == 1 and row["event"] == "5608" and len(row["outlets"]) == 3
+    assert row["outlets_cited"] >= 2 and result["every_citation_verified"] and row["sentences"] >= 1
+    for text in ("sources", "briefing", "briefing_all", "lead"):
+        assert 0.0 <= result["means"][text]["charged_rate"] <= 1.0
+    assert result["paired_charged"]["lower"] + result["paired_charged"]["equal"] + result["paired_charged"]["higher"] == 1
+    if result["vader_installed"]:
+        assert result["means"]["sources"]["vader_intensity"] > 0 and isinstance(result["briefing_calmer_vader"], bool)
+    text = report.render({"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "arousal": result})
+    assert "## 7. Briefing arousal" in text and "| 7 |" in text and "0.1060 vs 0.1094" in text
+
+    # Without vaderSentiment the item still runs, and says "not measured" rather than failing.
+    monkeypatch.setattr(arousal, "vader_lexicon", lambda: None)
+    bare = arousal.run(n_events=1, events_path=common.SAMPLE)
+    assert not bare["vader_installed"] and bare["briefing_calmer_vader"] is None and bare["paired_vader"] is None
+    assert bare["means"]["briefing"]["vader_intensity"] is None and bare["every_briefing_cites_two_outlets"]
+    text = report.render({"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "arousal": bare})
+    row7 = next(line for line in text.splitlines() if line.startswith("| 7 |"))
+    assert "not measured" in row7 and row7.endswith("| — |")
+
+
+def test_arousal_reads_the_sample_as_the_events_it_came_from() -> None:
+    from bench import allsides, arousal
+
+    events = arousal.load_event_source(common.SAMPLE)
+    assert [e["id"] for e in events] == ["5608", "5620", "6006", "6016"]
+    rows = [line for line in common.SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert list(allsides.to_articles(events)) == [json.loads(line) for line in rows]
+
+
+@pytest.mark.skipif(not common.have_allsides(), reason="needs ../shared/corpora/allsides/events.jsonl")
+def test_arousal_bench_on_allsides() -> None:
+    from bench import arousal
+
+    result = arousal.run(n_events=1, events_path=common.EVENTS)
+    assert result["events"] == 1 and result["every_briefing_cites_two_outlets"] and result["every_citation_verified"]
 
 
 # -- the search changes made for the benchmarks ----------------------------------------------------
