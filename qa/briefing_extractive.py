@@ -37,7 +37,7 @@ NEW_FIGURE_BONUS = 0.2  # for a sentence giving a figure ("168 lawmakers") no pi
 # Times the sentence's register (MiniLM: emotive minus neutral anchor phrases, see
 # qa/data/affect_anchors.txt); chosen on the AllSides benchmark (bench/arousal.py).
 W_AFFECT = 0.5
-W_TOPIC = 0.6  # with --topic: similarity to the topic, added on top (it outweighs every other part)
+W_TOPIC = 1.5  # with --topic: similarity to the topic, added on top; large, so the topic steers the picks
 FLOOR = 0.35  # never pick a sentence scoring under this share of the best sentence's score
 OWN_VOICE_PENALTY = 0.25  # per charged term not attributed
 QUOTED_CHARGE_PENALTY = 0.03  # per charged term inside a quote or a reporting clause

@@ -114,6 +114,13 @@ def test_offline_briefing_keeps_furniture_and_charge_out(offline_doc: dict[str, 
     assert offline_doc["loaded_terms"] == []  # no charged word in the briefing's own voice
 
 
+def test_offline_topic_steers_the_briefing_to_it(corpus: Corpus, offline_doc: dict[str, Any]) -> None:
+    topical = briefing_json(summarize(corpus, topic="Moqtada al-Sadr's response", offline=True))
+    mentions = lambda doc: sum("Sadr" in s["text"] for s in doc["sentences"])  # noqa: E731
+    assert mentions(topical) >= 3 and mentions(topical) > mentions(offline_doc)
+    assert all(c["verified"] for s in topical["sentences"] for c in s["citations"])
+
+
 def test_cli_summarize_json_contract(run_cli, seed_index_dir: Path) -> None:
     code, out, err = run_cli("summarize", "--offline", "--json", "--index", str(seed_index_dir))
     assert code == 0, err
