@@ -38,6 +38,9 @@ DIFFERENCES_SHARE = 0.6  # "Where the sources differ" gets up to this share of -
 # best one), then an article stays if its sentence closest to the topic reaches TOPIC_RELATIVE of
 # the best article's (MiniLM cosine).
 TOPIC_KEEP, TOPIC_RELATIVE = 0.5, 0.7
+# A topic whose closest sentence is less similar than this (MiniLM cosine) matches nothing here:
+# unrelated topics measured 0.10-0.25 on the seeds, related ones (even one word: "Canada") 0.30+.
+TOPIC_MIN_SIMILARITY = 0.27
 WHAT_HAPPENED, WHO_SAID_WHAT = "What happened", "Who said what"
 DIFFERENCES_TITLE = "Where the sources differ"
 NO_LLM_NOTICE = (
@@ -132,6 +135,9 @@ def summarize(
     if topic and pool.sentences:
         relevance = pool.topic_relevance()
         best = max(relevance.values())
+        # Search always returns something; an absolute bar tells "nothing about this" apart.
+        if best < TOPIC_MIN_SIMILARITY:
+            raise QAError(f"No indexed article is about {topic!r}: try other words, or leave --topic out.")
         pool = pool.subset({d for d, r in relevance.items() if r >= TOPIC_RELATIVE * best})
     if not pool.sentences:
         raise QAError("The selected articles have no reporting sentences to brief from (only headlines or page furniture).")

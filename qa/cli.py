@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 
 from qa.config import Settings, load_settings
 from qa.errors import QAError
+from qa.render import C1_CONTROL, terminal_safe
 
 app = typer.Typer(
     name="qa",
@@ -32,15 +32,10 @@ def _settings(index: Optional[Path]) -> Settings:
     return load_settings(index=index)
 
 
-# Article text and file names are untrusted: control characters in them (terminal escape
-# sequences, bells, carriage returns) are printed as visible \xNN, never sent to the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_C1 = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 controls itself, not these
-
-
-def terminal_safe(text: str) -> str:
-    """Show control characters as \\xNN (CRLF line ends become plain line ends)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n"))
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("must not be empty")
+    return value
 
 
 def _without_secrets(message: str) -> str:
@@ -61,7 +56,7 @@ def notice(message: str) -> None:
 def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
     if as_json:
         dumped = json.dumps(document, ensure_ascii=False, indent=2)
-        typer.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))  # the same JSON value
+        typer.echo(C1_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))  # the same JSON value
     else:
         typer.echo(terminal_safe(text))
 
@@ -121,7 +116,7 @@ def remove(
 
 
 @app.command()
-def search(query: str, k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+def search(query: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Show the passages that best match a query (dense + BM25, fused)."""
     from qa.corpus import Corpus
     from qa.render import search_json, search_text
@@ -134,7 +129,7 @@ def search(query: str, k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt 
 
 
 @app.command()
-def ask(question: str, k: KOpt = None, offline: OfflineOpt = False, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt = None, offline: OfflineOpt = False, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Answer a question from the articles, with verified citations."""
     from qa.answer import ask as run_ask
     from qa.answer import make_reader

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -75,4 +76,21 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
             raise ConfigError(f"{f.metadata['env']}={raw!r} is not a valid {type(f.default).__name__}.") from None
     settings = Settings(**values)
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return replace(settings, **clean) if clean else settings
+    settings = replace(settings, **clean) if clean else settings
+    _check_ranges(settings)
+    return settings
+
+
+def _check_ranges(s: Settings) -> None:
+    problems = [
+        (s.k >= 1, f"QA_K={s.k} must be 1 or more"),
+        (s.chunk_size >= 50, f"QA_CHUNK_SIZE={s.chunk_size} must be 50 or more"),
+        (0 <= s.chunk_overlap < s.chunk_size, f"QA_CHUNK_OVERLAP={s.chunk_overlap} must be 0 or more and below QA_CHUNK_SIZE"),
+        (0 < s.max_file_mb < math.inf, f"QA_MAX_FILE_MB={s.max_file_mb} must be a positive number"),
+        (0 < s.timeout < math.inf, f"QA_TIMEOUT={s.timeout} must be a positive number of seconds"),
+        (s.max_retries >= 0, f"QA_MAX_RETRIES={s.max_retries} must be 0 or more"),
+        (s.lock_timeout >= 0, f"QA_LOCK_TIMEOUT={s.lock_timeout} must be 0 or more"),
+    ]
+    for ok, message in problems:
+        if not ok:  # NaN fails every comparison, so it lands here too
+            raise ConfigError(message + ".")

@@ -52,7 +52,7 @@ class Question:
 def load_questions(path: Path) -> list[Question]:
     """Read a question set; a malformed line is a clear error naming the line."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8").split("\n")  # not splitlines(): see qa/loaders.py
     except OSError as exc:
         raise QAError(f"Cannot read the question set {path}: {exc.strerror or exc}.") from None
     questions: list[Question] = []

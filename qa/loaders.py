@@ -172,7 +172,9 @@ def _load_html(path: Path, html: str) -> Article:
 def _load_jsonl(path: Path, raw: str) -> LoadResult:
     articles: list[Article] = []
     errors: list[str] = []
-    for lineno, line in enumerate(raw.splitlines(), start=1):
+    # Records end at "\n" only: str.splitlines() would also split at U+2028/U+0085, which JSON
+    # allows raw inside strings.
+    for lineno, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from qa.ingest import Progress
+from qa.render import terminal_safe
 
 
 @contextmanager
@@ -21,7 +22,8 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[Progress], None]]:
             return
         width = 30
         filled = int(width * p.done / p.total)
-        name = p.path[-(shutil.get_terminal_size().columns - width - 20) :] if p.path else ""
+        room = max(10, shutil.get_terminal_size().columns - width - 20)
+        name = terminal_safe(p.path)[-room:] if p.path else ""  # file names are untrusted
         sys.stderr.write(f"\r\x1b[2K[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} {name}")
         sys.stderr.flush()
         drawn = True

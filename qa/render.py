@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import asdict
 from typing import Any, Sequence
 
 from qa.types import Answer, Citation, Hit, SourceInfo
+
+# Article text and file names are untrusted: control characters in them (terminal escape
+# sequences, bells, carriage returns) are printed as visible \xNN, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+C1_CONTROL = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 controls itself, not these
+
+
+def terminal_safe(text: str) -> str:
+    """Show control characters as \\xNN (CRLF line ends become plain line ends)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n"))
+
 
 UNVERIFIED = "UNVERIFIED: quote not found in the passages shown"
 

@@ -56,7 +56,7 @@ def diversify(scored: list[tuple[str, str, float]], k: int, decay: float = SAME_
     while remaining and len(taken) < k:
         best = max(range(len(remaining)), key=lambda i: remaining[i][2] * decay ** per_doc.get(remaining[i][1], 0))
         item_id, doc_id, score = remaining.pop(best)
-        taken.append((item_id, score))
+        taken.append((item_id, score * decay ** per_doc.get(doc_id, 0)))  # the score it was ranked by
         per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
     return taken
 

@@ -9,7 +9,7 @@ _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec no vs etc approx est dept".split()
 )
 # A boundary: terminal punctuation, optional closing quote/bracket, whitespace, then an opener.
-_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?\w)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -22,6 +22,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         segment = line.group(0)
         cursor = 0
         for m in _BOUNDARY.finditer(segment):
+            following = segment[m.end(2) :].lstrip("\"'“‘([")[:1]
+            if not (following.isupper() or following.isdigit()):  # "É" and "İ" open sentences too
+                continue
             before = _WORD_BEFORE.search(segment[cursor : m.start(1)])
             if m.group(1) == "." and before:
                 word = before.group(1).lower().rstrip(".")

@@ -42,7 +42,9 @@ def show(corpus: Corpus, ref: str) -> SpanView:
     article = corpus.store.article(doc_id)
     if article is None:
         raise SpanError(f"No article {doc_id!r} in the index; `qa sources` lists them.")
-    if not 0 <= start < end <= len(article.text):
+    if start >= end:
+        raise SpanError(f"Span {start}-{end} is empty: START must be below END.")
+    if end > len(article.text):
         raise SpanError(f"Span {start}-{end} is outside {doc_id}, whose text has {len(article.text)} characters.")
     line_start = article.text.rfind("\n", 0, start) + 1
     line_end = article.text.find("\n", end)

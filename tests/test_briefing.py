@@ -368,3 +368,10 @@ def test_usable_sentences() -> None:
     assert not usable("Iraqi lawmakers pass resolution to end foreign troop presence")  # a headline
     assert not usable("Note: This page was updated at 15:13 GMT on 05/01/2020 with the result of the parliamentary vote.")
     assert not usable("In the other case, two officers were sued by the estate of a man whom they shot and killed after...")
+
+
+def test_a_topic_nothing_is_about_is_a_clear_error(corpus: Corpus) -> None:
+    from qa.errors import QAError
+
+    with pytest.raises(QAError, match="No indexed article is about 'football world cup results'"):
+        summarize(corpus, topic="football world cup results", offline=True)

@@ -100,6 +100,11 @@ def test_sentences_respect_abbreviations_and_quotes():
     assert spans == ["The U.S. State Department spoke on Friday.", "“We will respond,” he said.", "Then Gen. Smith left."]
 
 
+def test_sentences_start_at_non_ascii_capitals():
+    text = "He left on Tuesday. Élysée officials said so. İstanbul was quiet."
+    assert [text[s:e] for s, e in split_sentences(text)] == ["He left on Tuesday.", "Élysée officials said so.", "İstanbul was quiet."]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

@@ -77,6 +77,7 @@ def test_errors_are_one_line_with_exit_1(run_cli, seed_index_dir: Path, tmp_path
         ("show", "not-a-ref", "--index", str(seed_index_dir)),
         ("show", f"{GLOBAL_NEWS}:10-999999", "--index", str(seed_index_dir)),
         ("show", "missing:1-2", "--index", str(seed_index_dir)),
+        ("show", f"{GLOBAL_NEWS}:20-10", "--index", str(seed_index_dir)),
     ):
         code, out, err = run_cli(*args)
         assert code == 1, args
@@ -87,3 +88,5 @@ def test_errors_are_one_line_with_exit_1(run_cli, seed_index_dir: Path, tmp_path
 def test_usage_errors_exit_2(run_cli):
     code, _, err = run_cli("ask")
     assert code == 2 and "Missing argument 'question'" in err
+    code, _, err = run_cli("search", "   ")
+    assert code == 2 and "must not be empty" in err

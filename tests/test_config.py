@@ -34,3 +34,12 @@ def test_invalid_number_is_a_clear_error():
 def test_llm_is_configured_by_a_key_or_a_local_endpoint():
     assert not load_settings(env={}, dotenv=None).llm_configured
     assert load_settings(env={"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"}, dotenv=None).llm_configured
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("QA_K", "0"), ("QA_CHUNK_SIZE", "0"), ("QA_CHUNK_OVERLAP", "900"), ("QA_MAX_FILE_MB", "nan"), ("QA_TIMEOUT", "-1")],
+)
+def test_out_of_range_settings_are_one_clear_error(name: str, value: str):
+    with pytest.raises(ConfigError, match=f"^{name}="):
+        load_settings(env={name: value}, dotenv=None)

@@ -134,3 +134,13 @@ def test_iter_files_walks_folders_sorted_skipping_hidden_and_sidecars_and_surviv
     assert [p.relative_to(tmp_path).as_posix() for p in paths] == ["a.txt", "b.txt", "sub/c é.md"]
     failures = [r for r in found if not isinstance(r, Path)]
     assert "no such file or directory" in failures[0].errors[0]
+
+
+def test_jsonl_text_may_hold_unicode_line_separators(tmp_path: Path):
+    lines = [json.dumps({"id": "u1", "text": "First line\u2028second\u0085third."}, ensure_ascii=False), json.dumps({"id": "u2", "text": "Next."})]
+    path = tmp_path / "u.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_file(path, 20 * MB)
+    assert result.errors == ()
+    assert [(a.doc_id, a.source) for a in result.articles] == [("u1", f"{path}:1"), ("u2", f"{path}:2")]
+    assert result.articles[0].text == "First line\u2028second\u0085third."

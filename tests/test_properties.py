@@ -24,7 +24,7 @@ from fake_llm import FakeLLM
 from index_fixtures import settings_for
 from qa.chunking import chunk_article, furniture_lines
 from qa.citations import _fold, normalise, resolve
-from qa.cli import terminal_safe
+from qa.render import terminal_safe
 from qa.corpus import Corpus
 from qa.errors import LLMError
 from qa.llm import LLMReader

@@ -40,6 +40,12 @@ def test_rrf_rewards_agreement():
     assert scores["a"] == scores["b"] > scores["c"] > 0 and scores["c"] == scores["d"]
 
 
+def test_reported_scores_are_the_ranking_scores(seed_corpus: Corpus):
+    for query in ("parliament resolution foreign troops", "Sadr", "quorum"):
+        scores = [h.score for h in search(seed_corpus, query, k=8)]
+        assert scores == sorted(scores, reverse=True), query
+
+
 def test_diversify_spreads_close_scores_but_keeps_clear_winners():
     close = [("a1", "A", 1.0), ("a2", "A", 0.99), ("b1", "B", 0.95)]
     assert [i for i, _ in diversify(close, 2)] == ["a1", "b1"]
