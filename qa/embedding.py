@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from qa import onnx_graph  # numpy only at import; onnx itself loads when a graph is built
 from qa.errors import EmbedderError
 
 if TYPE_CHECKING:
@@ -82,6 +83,21 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise EmbedderError(f"Cannot read {path}: {exc}") from exc
 
 
+def _weights_digest(path: Path, cache: Path) -> str:
+    """sha256 of a weights file, remembered per (path, size, mtime) so a command does not rehash 90 MB."""
+    st = path.stat()
+    stamp = cache / f"digest-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]}.json"
+    seen = _read_json(stamp) if stamp.is_file() else {}
+    if seen.get("size") == st.st_size and seen.get("mtime_ns") == st.st_mtime_ns and seen.get("sha256"):
+        return str(seen["sha256"])
+    digest = _file_sha256(path)
+    try:
+        _atomic_write(stamp, json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}).encode())
+    except OSError:
+        pass  # an unwritable cache only costs the rehash next time
+    return digest
+
+
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -139,11 +155,9 @@ class OnnxEmbedder:
 
     @staticmethod
     def _ensure_graph(model_dir: Path, config: dict[str, Any], cache: Path) -> tuple[Path, bool]:
-        from qa import onnx_graph
-
         # Keyed by the weights, the config and the graph code version: any change rebuilds.
         key = hashlib.sha256()
-        key.update(_file_sha256(model_dir / "model.safetensors").encode())
+        key.update(_weights_digest(model_dir / "model.safetensors", cache).encode())
         key.update((model_dir / "config.json").read_bytes())
         key.update(f"graph-v{onnx_graph.GRAPH_VERSION}".encode())
         path = cache / f"bert-{key.hexdigest()[:24]}.onnx"
@@ -203,7 +217,7 @@ class OnnxEmbedder:
                 mask[row, :n] = 1
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             try:
-                (vectors,) = self._session.run(["sentence_embedding"], feeds)
+                (vectors,) = self._session.run([onnx_graph.OUTPUT_NAMES[1]], feeds)
             except Exception as exc:  # e.g. a tokenizer whose ids exceed the model's vocabulary
                 raise EmbedderError(f"Embedding with {self.name} failed: {exc}") from exc
             out[idx] = vectors

@@ -178,23 +178,13 @@ def completion(content: str, model: str) -> dict[str, Any]:
 class SimulatedModel:
     """The mocked endpoint: answers every chat completion request with :func:`answer_request`."""
 
-    def __init__(self) -> None:
-        self.requests = 0
-
     def handle(self, request: "httpx2.Request") -> "httpx2.Response":
         """The MockTransport handler."""
         import httpx2
 
         if not request.url.path.endswith("/chat/completions"):
             return httpx2.Response(404, json={"error": {"message": f"the simulated model serves only chat completions, not {request.url.path}"}})
-        self.requests += 1
         body = json.loads(request.content or b"{}")
         content = json.dumps(answer_request(body), ensure_ascii=False)
         return httpx2.Response(200, json=completion(content, str(body.get("model") or SIMULATED_MODEL)))
 
-
-def simulated_http_client(**client_kwargs: Any) -> "httpx2.Client":
-    """An httpx2 client whose transport is the simulated model (for ``make_client(..., http_client=...)``)."""
-    import httpx2
-
-    return httpx2.Client(transport=httpx2.MockTransport(SimulatedModel().handle), **client_kwargs)

@@ -72,7 +72,20 @@ def test_onnx_graph_is_cached_and_reused(embedder: OnnxEmbedder, cache: Path) ->
     again = OnnxEmbedder(default_model_dir(), DEFAULT_NAME, cache=cache)
     assert not again.built and again.onnx_path == embedder.onnx_path
     assert embedder.onnx_path.stat().st_mtime_ns == mtime
-    assert [p.name for p in cache.iterdir()] == [embedder.onnx_path.name]  # no temp files left
+    names = sorted(p.name for p in cache.iterdir())
+    assert names[0] == embedder.onnx_path.name and len(names) == 2  # no temp files left
+    assert names[1].startswith("digest-") and names[1].endswith(".json")  # the weights' remembered sha256
+
+
+def test_weights_digest_is_remembered_until_the_file_changes(tmp_path: Path) -> None:
+    from qa.embedding import _file_sha256, _weights_digest
+
+    weights = tmp_path / "w.bin"
+    weights.write_bytes(b"one")
+    first = _weights_digest(weights, tmp_path / "cache")
+    assert first == _file_sha256(weights) == _weights_digest(weights, tmp_path / "cache")
+    weights.write_bytes(b"two!")  # another size: must be rehashed, never served stale
+    assert _weights_digest(weights, tmp_path / "cache") == _file_sha256(weights) != first
 
 
 def test_load_embedder_minilm_uses_qa_cache_dir(embedder: OnnxEmbedder, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
