@@ -94,7 +94,9 @@ def test_arousal_bench_on_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     if result["vader_installed"]:
         assert result["means"]["sources"]["vader_intensity"] > 0 and isinstance(result["briefing_calmer_vader"], bool)
     text = report.render({"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "arousal": result})
-    assert "## 7. Briefing arousal" in text and "| 7 |" in text and "0.1060 vs 0.1094" in text
+    assert "## 7. Briefing arousal" in text and "| 7 |" in text
+    if result["vader_installed"]:  # VADER is in the `bench` extra, not `dev`: CI's venv may lack it
+        assert "0.1060 vs 0.1094" in text
 
     # Without vaderSentiment the item still runs, and says "not measured" rather than failing.
     monkeypatch.setattr(arousal, "vader_lexicon", lambda: None)
