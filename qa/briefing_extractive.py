@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from qa.briefing_pool import Pool, PoolSentence, figures
+from qa.briefing_pool import Pool, PoolSentence, figures, unit
 from qa.extractive import terms
 from qa.loaded_language import find_terms, quoted_spans
 
@@ -108,12 +108,7 @@ def _article_centroid(pool: Pool) -> np.ndarray:
     for i, s in enumerate(pool.sentences):
         by_doc[s.doc_id].append(i)
     means = [pool.vectors[idx].mean(axis=0) for idx in by_doc.values()]
-    return _unit(np.mean(means, axis=0))
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+    return unit(np.mean(means, axis=0))
 
 
 def _salience(pool: Pool) -> np.ndarray:
@@ -140,7 +135,7 @@ def story_vector(pool: Pool) -> np.ndarray:
     leads = [pool.vectors[i] for i, s in enumerate(pool.sentences) if s.position < 2]
     titles = pool.title_vectors if pool.title_vectors is not None else []
     parts = list(titles) + leads
-    anchor = _unit(np.mean(parts, axis=0)) if parts else np.zeros(pool.vectors.shape[1])
+    anchor = unit(np.mean(parts, axis=0)) if parts else np.zeros(pool.vectors.shape[1])
     return anchor
 
 

@@ -282,14 +282,15 @@ def build_pool(corpus: "Corpus", articles: Sequence[Article], topic: str | None 
     texts = [s.text for s in sentences] + titles + emotive + neutral + ([topic] if topic else [])
     vectors = corpus.embedder.embed(texts)
     n, t, e = len(sentences), len(titles), len(emotive)
-    register = _unit(vectors[n + t : n + t + e].mean(axis=0)) - _unit(vectors[n + t + e : n + t + e + len(neutral)].mean(axis=0))
+    register = unit(vectors[n + t : n + t + e].mean(axis=0)) - unit(vectors[n + t + e : n + t + e + len(neutral)].mean(axis=0))
     return Pool(
         list(articles), sentences, vectors[:n], {k: "\n".join(v) for k, v in content.items()},
         vectors[-1] if topic else None, vectors[n : n + t], vectors[:n] @ register,
     )
 
 
-def _unit(vector: np.ndarray) -> np.ndarray:
+def unit(vector: np.ndarray) -> np.ndarray:
+    """The vector scaled to length 1 (a zero vector is returned as is)."""
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm > 0 else vector
 

@@ -9,7 +9,7 @@ import textwrap
 from typing import Any
 
 from qa.briefing import DIFFERENCES_TITLE, Briefing
-from qa.render import UNVERIFIED, citation_json, citation_text
+from qa.render import UNVERIFIED, citation_json, citation_text, source_label
 from qa.types import Citation
 
 
@@ -94,7 +94,7 @@ def _lines(b: Briefing, markdown: bool) -> list[str]:
 
 def _citation_md(number: int, c: Citation) -> str:
     where = f"`{c.doc_id}:{c.start}-{c.end}`" if c.start is not None else (c.doc_id or "unknown passage")
-    label = " — ".join(p for p in (c.outlet, c.title) if p) or c.doc_id
+    label = source_label(c.outlet, c.title, c.doc_id)
     flag = "" if c.verified else f" **{UNVERIFIED}**"
     return f"{number}. {label} ({where}){flag}: “{c.quote}”"
 

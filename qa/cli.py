@@ -12,7 +12,7 @@ import typer
 
 from qa.config import Settings, load_settings
 from qa.errors import QAError
-from qa.render import C1_CONTROL, terminal_safe
+from qa.render import C1_CONTROL, source_label, terminal_safe
 
 app = typer.Typer(
     name="qa",
@@ -152,7 +152,7 @@ def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed b
         view = run_show(corpus, ref)
     before = view.context[: view.start - view.context_start]
     after = view.context[view.end - view.context_start :]
-    label = " — ".join(p for p in (view.outlet, view.title) if p) or view.doc_id
+    label = source_label(view.outlet, view.title, view.doc_id)
     _emit(as_json, asdict(view), f"{label} ({view.source})\n{before}»{view.text}«{after}")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from qa.config import Settings
-from qa.errors import IndexStateError, SpanError
+from qa.errors import IndexStateError, SpanError, embedder_mismatch
 from qa.store import MANIFEST, Store
 
 if TYPE_CHECKING:
@@ -56,10 +56,7 @@ class Corpus:
         embedder = load_embedder(self.settings)
         built_with = self.store.get_meta(EMBEDDER_META)
         if built_with and built_with != embedder.name:
-            raise IndexStateError(
-                f"This index was built with the embedder {built_with!r} but QA_EMBEDDING selects {embedder.name!r}; "
-                "run `qa ingest --rebuild PATH...` to rebuild it, or set QA_EMBEDDING back."
-            )
+            raise embedder_mismatch(built_with, embedder.name)
         if not built_with and self.writable:
             self.store.set_meta(EMBEDDER_META, embedder.name)
         return embedder

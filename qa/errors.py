@@ -19,6 +19,14 @@ class IndexStateError(QAError):
     """The index is missing, empty, locked, or was built with a different embedder."""
 
 
+def embedder_mismatch(built_with: str, selected: str) -> IndexStateError:
+    """The error for opening an index with another embedder than the one that built it."""
+    return IndexStateError(
+        f"This index was built with the embedder {built_with!r} but QA_EMBEDDING selects {selected!r}; "
+        "run `qa ingest --rebuild PATH...` to rebuild it, or set QA_EMBEDDING back."
+    )
+
+
 class EmbedderError(QAError):
     """The embedding model could not be loaded or run."""
 

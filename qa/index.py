@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from qa.errors import IndexStateError
+from qa.errors import IndexStateError, embedder_mismatch
 from qa.types import Chunk
 from qa.urls import shown_url
 
@@ -105,10 +105,7 @@ class VectorIndex:
                 raise exc
         built_with = (self._col.metadata or {}).get(EMBEDDER_KEY)
         if built_with and built_with != embedder_name:
-            raise IndexStateError(
-                f"This index was built with the embedder {built_with!r} but QA_EMBEDDING selects {embedder_name!r}; "
-                f"run `qa ingest --rebuild PATH...` to rebuild it, or set QA_EMBEDDING back."
-            )
+            raise embedder_mismatch(built_with, embedder_name)
 
     def count(self) -> int:
         """Number of vectors in the collection (committed or not)."""

@@ -57,14 +57,15 @@ def sources_json(sources: Sequence[SourceInfo]) -> dict[str, Any]:
     return {"sources": [asdict(s) for s in sources], "count": len(sources)}
 
 
-def _label(outlet: str, title: str, doc_id: str) -> str:
+def source_label(outlet: str, title: str, doc_id: str) -> str:
+    """How a source is named to the reader: "Outlet — Title", or the doc_id when both are empty."""
     return " — ".join(p for p in (outlet, title) if p) or doc_id
 
 
 def citation_text(number: int, c: Citation) -> str:
     """One citation block: marker, outlet and title, span reference, and the quote."""
     where = f"{c.doc_id}:{c.start}-{c.end}" if c.start is not None else (c.doc_id or "unknown passage")
-    head = f"[{number}] {_label(c.outlet, c.title, c.doc_id)} ({where})"
+    head = f"[{number}] {source_label(c.outlet, c.title, c.doc_id)} ({where})"
     flag = "" if c.verified else f"\n    {UNVERIFIED}"
     quote = textwrap.fill(f"“{c.quote}”", width=96, initial_indent="    ", subsequent_indent="    ")
     return f"{head}{flag}\n{quote}"
@@ -85,7 +86,7 @@ def search_text(hits: Sequence[Hit]) -> str:
     blocks = []
     for n, h in enumerate(hits, start=1):
         snippet = textwrap.shorten(" ".join(h.text.split()), width=300, placeholder=" …")
-        blocks.append(f"{n}. {_label(h.outlet, h.title, h.doc_id)} ({h.doc_id}:{h.start}-{h.end}, score {h.score:.4f})\n   {snippet}")
+        blocks.append(f"{n}. {source_label(h.outlet, h.title, h.doc_id)} ({h.doc_id}:{h.start}-{h.end}, score {h.score:.4f})\n   {snippet}")
     return "\n".join(blocks)
 
 
