@@ -6,7 +6,7 @@ peak RSS (from wait4), so every memory figure is one process's own high-water ma
 Tasks:
   embed    the bare embedder on the chunk texts of a corpus (the reference for ingest); saves
            the vectors so the synthetic sizes can reuse them
-  ingest   qa.ingest.ingest() on files, timed in-process; with ``vectors`` it swaps the model
+  ingest   qa.ingest.pipeline.ingest() on files, timed in-process; with ``vectors`` it swaps the model
            for a table of precomputed vectors (small random perturbations), so only the
            forward pass is skipped and everything else (load, chunk, batch, Chroma upsert,
            SQLite/FTS5 commit) is qa's own write path
@@ -36,8 +36,8 @@ def _settings(index: str | None = None) -> Any:
 
 
 def _chunk_texts(corpus: Sequence[str]) -> list[str]:
-    from qa.chunking import chunk_article
-    from qa.loaders import iter_files, load_file
+    from qa.ingest.chunking import chunk_article
+    from qa.ingest.loaders import iter_files, load_file
 
     settings = _settings()
     texts: list[str] = []
@@ -50,7 +50,7 @@ def _chunk_texts(corpus: Sequence[str]) -> list[str]:
 
 def task_embed(corpus: list[str], out_dir: str | None = None) -> dict[str, Any]:
     """Embed every chunk text of the corpus in one call, exactly as a caller of the embedder would."""
-    from qa.embedding import load_embedder
+    from qa.index.embedding import load_embedder
 
     texts = _chunk_texts(corpus)
     embedder = load_embedder(_settings())
@@ -106,15 +106,15 @@ def _timed(owner: Any, attribute: str, spent: list[float]) -> None:
 def task_ingest(
     paths: list[str], index: str, vectors: str | None = None, sigma: float = 0.01, seed: int = 0
 ) -> dict[str, Any]:
-    """Time one qa.ingest.ingest() call (imports every process pays are done before the clock starts)."""
+    """Time one qa.ingest.pipeline.ingest() call (imports every process pays are done before the clock starts)."""
     import chromadb  # noqa: F401  (process-start costs, measured by the cold-start items instead)
     import langchain_text_splitters  # noqa: F401
     import onnxruntime  # noqa: F401
     import tokenizers  # noqa: F401
 
-    import qa.embedding
-    from qa.ingest import ingest
-    from qa.store import Store
+    import qa.index.embedding
+    from qa.ingest.pipeline import ingest
+    from qa.index.manifest import Store
 
     embed_s: list[float] = []
     upsert_s: list[float] = []
@@ -122,12 +122,12 @@ def task_ingest(
     if vectors:
         table = np.load(Path(vectors) / "vectors.npy")
         texts = json.loads((Path(vectors) / "texts.json").read_text(encoding="utf-8"))
-        fake = LookupEmbedder(qa.embedding.DEFAULT_NAME, table, texts, sigma, seed)
-        qa.embedding.load_embedder = lambda settings: fake  # Corpus.embedder imports it at call time
+        fake = LookupEmbedder(qa.index.embedding.DEFAULT_NAME, table, texts, sigma, seed)
+        qa.index.embedding.load_embedder = lambda settings: fake  # Corpus.embedder imports it at call time
         _timed(LookupEmbedder, "embed", embed_s)
     else:
-        _timed(qa.embedding.OnnxEmbedder, "embed", embed_s)
-    from qa.index import VectorIndex
+        _timed(qa.index.embedding.OnnxEmbedder, "embed", embed_s)
+    from qa.index.vectors import VectorIndex
 
     _timed(VectorIndex, "upsert", upsert_s)
     _timed(Store, "commit_articles", commit_s)
@@ -161,8 +161,8 @@ def _stats_ms(values: list[float]) -> dict[str, float]:
 
 def task_search(index: str, questions: list[str], rounds: int = 2, k: int = 6, mode: str = "hybrid") -> dict[str, Any]:
     """Warm search latency over the questions (after a warm-up pass), plus each component alone."""
-    from qa.corpus import Corpus
-    from qa.search import _candidates, search
+    from qa.index.corpus import Corpus
+    from qa.index.search import _candidates, search
 
     corpus = Corpus(_settings(index))
     chunks = int(corpus.store.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])

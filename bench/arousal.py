@@ -80,7 +80,7 @@ def vader_intensity(text: str, table: dict[str, float]) -> float:
 
 
 def _scores(text: str, table: dict[str, float] | None) -> dict[str, float | None]:
-    from qa.loaded_language import charged_share
+    from qa.briefing.loaded_language import charged_share
 
     return {
         "vader_intensity": vader_intensity(text, table) if table is not None else None,
@@ -160,11 +160,11 @@ def _lead(pool: Any, words: int) -> str:
 
 def brief_event(event: dict, words: int, table: dict[str, float] | None, workdir: Path) -> dict[str, Any]:
     """Ingest one event into a fresh index, brief it offline, and score the texts."""
-    from qa.briefing import summarize
-    from qa.briefing_pool import build_pool
+    from qa.briefing.summarize import summarize
+    from qa.briefing.pool import build_pool
     from qa.config import load_settings
-    from qa.corpus import Corpus
-    from qa.ingest import ingest
+    from qa.index.corpus import Corpus
+    from qa.ingest.pipeline import ingest
 
     articles = list(to_articles([event]))
     source = workdir / f"event-{event['id']}.jsonl"

@@ -139,7 +139,7 @@ def child(task: str, cwd: Path | None = None, **kwargs: Any) -> dict[str, Any]:
 FLOOR_CODE = (
     "import chromadb\n"
     "from qa.config import load_settings\n"
-    "from qa.embedding import load_embedder\n"
+    "from qa.index.embedding import load_embedder\n"
     "load_embedder(load_settings(env={}, dotenv=None))\n"
 )
 

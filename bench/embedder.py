@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.embedding import DEFAULT_NAME, OnnxEmbedder, default_model_dir
+from qa.index.embedding import DEFAULT_NAME, OnnxEmbedder, default_model_dir
 
 CORPUS = Path(os.environ.get("QA_BENCH_CORPUS", ROOT.parent / "shared" / "corpora" / "allsides" / "events.jsonl"))
 CHROMA_FILES = ("config.json", "special_tokens_map.json", "tokenizer_config.json", "tokenizer.json", "vocab.txt")

@@ -1,6 +1,6 @@
 """Items 2 and 3: ingest throughput and memory, synthetic growth to 100k chunks, one-article updates.
 
-* Real ingest: the base corpus (all 1,479 AllSides articles) ingested by qa.ingest.ingest() in a
+* Real ingest: the base corpus (all 1,479 AllSides articles) ingested by qa.ingest.pipeline.ingest() in a
   child process, alternating with the bare embedder on the very same chunk texts (also a child),
   ``rounds`` times each; best-of-rounds for both, so a noisy neighbour cannot pick the winner.
 * Growth: copies of the base corpus with new ids (one JSONL file per copy) up to each size, each
@@ -32,9 +32,9 @@ def _base_articles(corpus: Path) -> list[dict[str, Any]]:
 
 def _chunk_counts(corpus: Path) -> list[int]:
     """Chunks qa makes of each base article, in file order (chunking is deterministic, so copies match)."""
-    from qa.chunking import chunk_article
+    from qa.ingest.chunking import chunk_article
     from qa.config import load_settings
-    from qa.loaders import load_file
+    from qa.ingest.loaders import load_file
 
     s = load_settings(env={}, dotenv=None)
     loaded = load_file(corpus, 10**10)

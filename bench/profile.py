@@ -19,8 +19,8 @@ from bench.common import BENCH_QUESTIONS, PY, SEED_QUESTIONS, have_allsides, loa
 SEARCH_LOOP = """
 import sys
 from qa.config import load_settings
-from qa.corpus import Corpus
-from qa.search import search
+from qa.index.corpus import Corpus
+from qa.index.search import search
 corpus = Corpus(load_settings(env={{}}, dotenv=None, index={index!r}))
 questions = {questions!r}
 search(corpus, questions[0], 6)

@@ -93,7 +93,7 @@ def _ingest(ing: dict[str, Any]) -> list[str]:
     real = ing["real"]
     b = real["breakdown_s"]
     out = [
-        f"**{real['corpus']}**: {real['articles']:,} articles → {real['chunks']:,} chunks. Ingest runs `qa.ingest.ingest()` in a",
+        f"**{real['corpus']}**: {real['articles']:,} articles → {real['chunks']:,} chunks. Ingest runs `qa.ingest.pipeline.ingest()` in a",
         "fresh process (chromadb, langchain and onnxruntime imported before the clock starts: those are process-start",
         "costs, measured in items 3, 4 and 6); the bare embedder embeds the same chunk texts in one call in another fresh",
         f"process. They alternate, {real['rounds']} rounds each; the best round of each is compared.",

@@ -30,7 +30,7 @@ def _settings(index: Path) -> Any:
 
 def build_index(paths: Sequence[Path], index: Path) -> Path:
     """Ingest files into a fresh index in-process (the small sets; the corpus-wide one is reused)."""
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     report = ingest(list(paths), _settings(index))
     if report.failed:
@@ -62,8 +62,8 @@ def relevant(hit: Any, spans: list[tuple[str, int, int]]) -> bool:
 
 def evaluate(index: Path, questions: list[dict[str, Any]], modes: Sequence[str] = MODES) -> dict[str, Any]:
     """recall@5, MRR@10 and doc recall@5 per mode, and which questions each mode misses at 5."""
-    from qa.corpus import Corpus
-    from qa.search import search
+    from qa.index.corpus import Corpus
+    from qa.index.search import search
 
     out: dict[str, Any] = {"questions": len(questions), "modes": {}}
     with Corpus(_settings(index)) as corpus:

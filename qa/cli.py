@@ -12,7 +12,7 @@ import typer
 
 from qa.config import Settings, load_settings
 from qa.errors import QAError
-from qa.render import C1_CONTROL, source_label, terminal_safe
+from qa.render.terminal import C1_CONTROL, source_label, terminal_safe
 
 app = typer.Typer(
     name="qa",
@@ -69,8 +69,8 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles to the index; unchanged ones are skipped, changed ones replaced."""
-    from qa.ingest import ingest as run_ingest
-    from qa.progress import progress_bar
+    from qa.ingest.pipeline import ingest as run_ingest
+    from qa.render.progress import progress_bar
 
     settings = _settings(index)
     with progress_bar(enabled=sys.stderr.isatty()) as on_progress:
@@ -89,8 +89,8 @@ def ingest(
 @app.command()
 def sources(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """List the indexed articles."""
-    from qa.corpus import Corpus
-    from qa.render import sources_json, sources_text
+    from qa.index.corpus import Corpus
+    from qa.render.terminal import sources_json, sources_text
 
     with Corpus(_settings(index)) as corpus:
         found = corpus.store.sources()
@@ -104,7 +104,7 @@ def remove(
     as_json: JsonOpt = False,
 ) -> None:
     """Remove articles from the index."""
-    from qa.ingest import remove as run_remove
+    from qa.ingest.pipeline import remove as run_remove
 
     missing = run_remove(doc_ids, _settings(index), on_notice=notice)
     removed = [d for d in doc_ids if d not in missing]
@@ -118,9 +118,9 @@ def remove(
 @app.command()
 def search(query: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Show the passages that best match a query (dense + BM25, fused)."""
-    from qa.corpus import Corpus
-    from qa.render import search_json, search_text
-    from qa.search import search as run_search
+    from qa.index.corpus import Corpus
+    from qa.render.terminal import search_json, search_text
+    from qa.index.search import search as run_search
 
     settings = _settings(index)
     with Corpus(settings) as corpus:
@@ -131,10 +131,10 @@ def search(query: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt =
 @app.command()
 def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt = None, offline: OfflineOpt = False, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Answer a question from the articles, with verified citations."""
-    from qa.answer import ask as run_ask
-    from qa.answer import make_reader
-    from qa.corpus import Corpus
-    from qa.render import answer_json, answer_text
+    from qa.answer.ask import ask as run_ask
+    from qa.answer.ask import make_reader
+    from qa.index.corpus import Corpus
+    from qa.render.terminal import answer_json, answer_text
 
     settings = _settings(index)
     with Corpus(settings) as corpus:
@@ -145,8 +145,8 @@ def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt =
 @app.command()
 def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed beside each citation.")], index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Print a cited span inside its sentence, to check a citation."""
-    from qa.corpus import Corpus
-    from qa.spans import show as run_show
+    from qa.index.corpus import Corpus
+    from qa.answer.spans import show as run_show
 
     with Corpus(_settings(index)) as corpus:
         view = run_show(corpus, ref)
@@ -180,9 +180,9 @@ def eval_command(
     """Score readers on a factual question set; offline by default (a simulated model behind the real openai client)."""
     import shlex
 
-    from qa.eval_render import report_json, report_text, write_report
-    from qa.eval_set import DEFAULT_SET
-    from qa.evaluation import EvalOptions, run_eval
+    from qa.evaluation.render import report_json, report_text, write_report
+    from qa.evaluation.questions import DEFAULT_SET
+    from qa.evaluation.runner import EvalOptions, run_eval
 
     if sum((live, offline, replay is not None)) > 1:
         raise typer.BadParameter("choose at most one of --live, --offline and --replay.")
@@ -225,9 +225,9 @@ def summarize(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a neutral briefing across outlets: every sentence cited, differences made explicit."""
-    from qa.briefing import summarize as run_summarize
-    from qa.briefing_render import briefing_json, briefing_markdown, briefing_text
-    from qa.corpus import Corpus
+    from qa.briefing.summarize import summarize as run_summarize
+    from qa.render.markdown import briefing_json, briefing_markdown, briefing_text
+    from qa.index.corpus import Corpus
 
     if output_format not in ("md", "text"):
         raise typer.BadParameter("--format must be md or text.")

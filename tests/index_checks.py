@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.chunking import chunk_article
+from qa.ingest.chunking import chunk_article
 from qa.config import Settings
 from qa.types import Article
 
@@ -38,7 +38,7 @@ class Snapshot:
 
 def chroma_documents(index: Path, chroma_url: str = "") -> dict[str, str]:
     """Every (id -> document) in qa's Chroma collection; empty when the collection does not exist."""
-    from qa.index import _connect
+    from qa.index.vectors import _connect
 
     client = _connect(index, chroma_url)
     if COLLECTION not in {getattr(c, "name", c) for c in client.list_collections()}:

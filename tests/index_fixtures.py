@@ -10,8 +10,8 @@ from typing import Iterator
 import pytest
 
 from qa.config import Settings, load_settings
-from qa.corpus import Corpus
-from qa.ingest import ingest
+from qa.index.corpus import Corpus
+from qa.ingest.pipeline import ingest
 
 ROOT = Path(__file__).parents[1]
 SEEDS = ROOT / "seeds"

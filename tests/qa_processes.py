@@ -61,8 +61,8 @@ class Outcome:
 
 _SERVER = r'''
 import atexit, json, os, sys, threading
-import qa.cli, qa.ingest, qa.index, qa.corpus, qa.chunking, qa.loaders, qa.embedding, qa.search, qa.store
-import qa.llm, qa.answer, qa.extractive, qa.render
+import qa.cli, qa.ingest.pipeline, qa.index.vectors, qa.index.corpus, qa.ingest.chunking, qa.ingest.loaders, qa.index.embedding, qa.index.search, qa.index.manifest
+import qa.answer.llm, qa.answer.ask, qa.answer.extractive, qa.render.terminal
 import chromadb, langchain_text_splitters, onnxruntime, tokenizers, yaml, openai, httpx2
 # Imported late by chromadb and the loaders; preloaded so a child dropped to an unprivileged
 # user still has them when the Python install itself is private (e.g. pyenv under /root).

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from index_fixtures import GLOBAL_NEWS, SEEDS
 from openai_server import OpenAICompatibleServer
-from qa.answer import ask
-from qa.corpus import Corpus
-from qa.llm import LLMReader
+from qa.answer.ask import ask
+from qa.index.corpus import Corpus
+from qa.answer.llm import LLMReader
 
 QUOTE = "the 168 lawmakers present were just three more than the quorum"
 QUESTION = "How many lawmakers attended the session?"

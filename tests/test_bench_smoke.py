@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import common, report  # noqa: E402
-from qa.corpus import Corpus  # noqa: E402
+from qa.index.corpus import Corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow  # real child processes; still run by .ci/run
 
@@ -129,20 +129,20 @@ def test_arousal_bench_on_allsides() -> None:
 
 
 def test_bm25_leaves_out_terms_most_chunks_contain(seed_corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
-    import qa.store
+    import qa.index.manifest
 
     store = seed_corpus.store
     rare_only = store.bm25("Nujaba", 10)
     assert rare_only, "the seeds name Nujaba"
     # Pretend the seed index is large: every term in more than 2 chunks now counts as common.
-    monkeypatch.setattr(qa.store, "COMMON_MIN_CHUNKS", 2)
-    monkeypatch.setattr(qa.store, "COMMON_SHARE", 0.0)
+    monkeypatch.setattr(qa.index.manifest, "COMMON_MIN_CHUNKS", 2)
+    monkeypatch.setattr(qa.index.manifest, "COMMON_SHARE", 0.0)
     assert store.bm25("Nujaba lawmakers Iraq", 10) == rare_only  # the common words are dropped
     assert store.bm25("lawmakers Iraq", 10)  # all common: kept rather than an empty query
 
 
 def test_convex_fusion_keeps_a_clear_lead_from_one_retriever() -> None:
-    from qa.search import convex, rrf
+    from qa.index.search import convex, rrf
 
     # "gold" leads the lexical ranking by a wide margin and is missing from the dense one; "m" is
     # middling in both (bench-14 of bench/data/allsides_questions.jsonl had this shape).

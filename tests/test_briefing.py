@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from index_fixtures import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
-from qa import briefing_llm
-from qa.briefing import Briefing, summarize
-from qa.briefing_pool import build_pool, figures, usable
-from qa.briefing_render import briefing_json, briefing_markdown, briefing_text
-from qa.corpus import Corpus
-from qa.loaded_language import charged_share, find_terms, lexicon, parse_lexicon, unattributed
+from qa.briefing import llm as briefing_llm
+from qa.briefing.summarize import Briefing, summarize
+from qa.briefing.pool import build_pool, figures, usable
+from qa.render.markdown import briefing_json, briefing_markdown, briefing_text
+from qa.index.corpus import Corpus
+from qa.briefing.loaded_language import charged_share, find_terms, lexicon, parse_lexicon, unattributed
 
 CITATION_KEYS = {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
 
@@ -54,7 +54,7 @@ class CachedEmbedder:
 @pytest.fixture(scope="module")
 def corpus(seed_index_dir: Path) -> Iterator[Corpus]:
     """The seeds' index, read-only, with an embedder cache shared by this module's tests."""
-    from qa.embedding import load_embedder
+    from qa.index.embedding import load_embedder
 
     settings = settings_for(seed_index_dir)
     with Corpus(settings, embedder=CachedEmbedder(load_embedder(settings))) as opened:
@@ -160,7 +160,7 @@ def test_empty_index_is_one_clear_error(run_cli, tmp_path: Path) -> None:
 
 
 def test_three_outlet_event_is_briefed_from_at_least_two_outlets(tmp_path: Path) -> None:
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     lines = (ROOT / "eval" / "allsides_sample.jsonl").read_text(encoding="utf-8").splitlines()
     event = [line for line in lines if '"as-5608-' in line]
@@ -178,7 +178,7 @@ def test_three_outlet_event_is_briefed_from_at_least_two_outlets(tmp_path: Path)
 
 
 def test_conflicting_figures_are_reported_with_both_sides(tmp_path: Path) -> None:
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     one = "Iraq's parliament voted on Sunday to end the foreign troop presence. About 5,000 U.S. troops remain in Iraq, officials said. The vote is not binding."
     two = "Iraq's parliament voted on Sunday to expel foreign troops. About 6,000 U.S. troops remain in Iraq, officials said. Sunni lawmakers stayed away."

@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import chunk_article, content_blocks, furniture_lines
-from qa.loaders import content_hash, load_file
-from qa.sentences import split_sentences
+from qa.ingest.chunking import chunk_article, content_blocks, furniture_lines
+from qa.ingest.loaders import content_hash, load_file
+from qa.text import split_sentences
 from qa.types import Article
 
 SEEDS = Path(__file__).parents[1] / "seeds"

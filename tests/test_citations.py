@@ -1,4 +1,4 @@
-"""qa.citations: normalisation, exact span location, and resolution against passages."""
+"""qa.answer.citations: normalisation, exact span location, and resolution against passages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from qa.citations import hint_index, locate, normalise, resolve
+from qa.answer.citations import hint_index, locate, normalise, resolve
 from qa.types import Hit
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "001_459249e74de3275c.txt"

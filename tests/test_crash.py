@@ -4,7 +4,7 @@ Every case copies the seeds' index, then runs a real `qa ingest` process over 14
 (2 changed seeds that replace the indexed ones, 12 new ones), committed in 5 batches, and
 kills it with SIGKILL:
 
-* at each named point of the write path (qa/ingest.py ``QA_TEST_CRASH_AT``: after recovery,
+* at each named point of the write path (qa/ingest/pipeline.py ``QA_TEST_CRASH_AT``: after recovery,
   after embedding the first batch, and for every batch after recording pending ids, after the
   Chroma upsert, after the manifest commit and after the stale-vector cleanup): 22 points;
 * at delays after its first commit (wherever it happens to be: inside Chroma's upsert, inside
@@ -34,8 +34,8 @@ import pytest
 
 from index_checks import Snapshot, assert_clean, assert_whole, committed_articles, snapshot
 from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED
-from qa.chunking import chunk_article
-from qa.loaders import load_file
+from qa.ingest.chunking import chunk_article
+from qa.ingest.loaders import load_file
 from qa_processes import QAForkServer, fork_server, qa_env  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def batch_plan(folder: Path) -> dict[str, int]:
-    """doc_id -> the commit batch (1-based) it lands in, as qa.ingest._ingest_locked batches."""
+    """doc_id -> the commit batch (1-based) it lands in, as qa.ingest.pipeline._ingest_locked batches."""
     plan, batch, size = {}, 1, 0
     for path in sorted(folder.iterdir()):
         [article] = load_file(path, 10**7).articles
@@ -106,9 +106,9 @@ def forks(fork_server: QAForkServer) -> QAForkServer:
 @pytest.fixture(scope="module", autouse=True)
 def one_embedder_in_this_process() -> Iterator[None]:
     """The checks run qa in-process many times; load MiniLM once here (the killed runs load their own)."""
-    import qa.embedding
+    import qa.index.embedding
 
-    original = qa.embedding.load_embedder
+    original = qa.index.embedding.load_embedder
     cache: dict[str, object] = {}
 
     def cached(settings):  # noqa: ANN001, ANN202
@@ -116,9 +116,9 @@ def one_embedder_in_this_process() -> Iterator[None]:
             cache[settings.embedding] = original(settings)
         return cache[settings.embedding]
 
-    qa.embedding.load_embedder = cached
+    qa.index.embedding.load_embedder = cached
     yield
-    qa.embedding.load_embedder = original
+    qa.index.embedding.load_embedder = original
 
 
 def _env(crash_at: str = "") -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""qa.embedding: torch-free MiniLM equals sentence-transformers; batching, caching, errors."""
+"""qa.index.embedding: torch-free MiniLM equals sentence-transformers; batching, caching, errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from qa.config import Settings
-from qa.embedding import DEFAULT_NAME, OnnxEmbedder, OpenAIEmbedder, default_model_dir, load_embedder
+from qa.index.embedding import DEFAULT_NAME, OnnxEmbedder, OpenAIEmbedder, default_model_dir, load_embedder
 from fake_llm import TEST_API_KEY, TEST_BASE_URL, FakeLLM, error_body
 from qa.errors import EmbedderError
 
@@ -78,7 +78,7 @@ def test_onnx_graph_is_cached_and_reused(embedder: OnnxEmbedder, cache: Path) ->
 
 
 def test_weights_digest_is_remembered_until_the_file_changes(tmp_path: Path) -> None:
-    from qa.embedding import _file_sha256, _weights_digest
+    from qa.index.embedding import _file_sha256, _weights_digest
 
     weights = tmp_path / "w.bin"
     weights.write_bytes(b"one")
@@ -155,7 +155,7 @@ def test_openai_embedder_with_fake_client(monkeypatch: pytest.MonkeyPatch) -> No
         return types.SimpleNamespace(data=data[::-1])
 
     client = types.SimpleNamespace(embeddings=types.SimpleNamespace(create=create))
-    monkeypatch.setitem(sys.modules, "qa.llm", types.SimpleNamespace(make_client=lambda settings: client))
+    monkeypatch.setitem(sys.modules, "qa.answer.llm", types.SimpleNamespace(make_client=lambda settings: client))
     embedder = load_embedder(Settings(embedding="openai:text-embedding-3-small"))
     assert isinstance(embedder, OpenAIEmbedder) and embedder.name == "openai:text-embedding-3-small"
     vectors = embedder.embed(["a", ""])
@@ -203,7 +203,7 @@ def test_openai_embedder_reply_without_vectors_is_a_clear_error(data: list[dict]
 
 def test_import_is_cheap() -> None:
     code = (
-        "import sys, qa.embedding; print(sorted(m for m in ('onnx', 'onnxruntime', 'tokenizers', 'openai') if m in sys.modules))"
+        "import sys, qa.index.embedding; print(sorted(m for m in ('onnx', 'onnxruntime', 'tokenizers', 'openai') if m in sys.modules))"
     )
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from index_fixtures import GLOBAL_NEWS, UNNAMED
-from qa.eval_score import score, summarise
-from qa.eval_set import Evidence, Question, matches_alias, normalise_answer
+from qa.evaluation.score import score, summarise
+from qa.evaluation.questions import Evidence, Question, matches_alias, normalise_answer
 from qa.types import Answer, Citation, Hit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -99,9 +99,9 @@ def test_summary_metrics_including_not_found_precision_and_recall():
 
 
 def test_simulated_model_reads_the_real_request_format():
-    from qa.llm import render_passages
+    from qa.answer.llm import render_passages
     from qa.prompts import NOT_FOUND_ANSWER, load_prompt
-    from qa.simulated import answer_request, parse_request
+    from qa.evaluation.simulated import answer_request, parse_request
 
     text = "Lawmakers met on Sunday. Around 5,000 U.S. troops remain in Iraq, most in an “advisory” capacity."
     hits = [Hit("c1", "d", "s", "A title", "An outlet", 0, len(text), text, 1.0)]
@@ -171,7 +171,7 @@ def test_report_names_the_simulation_the_prompts_and_both_readers(gate_run):
 
 def test_allsides_set_runs_offline_too(tmp_path: Path):
     from index_fixtures import settings_for
-    from qa.evaluation import EvalOptions, run_eval
+    from qa.evaluation.runner import EvalOptions, run_eval
 
     report = run_eval(EvalOptions(sets=(ALLSIDES_SET,), compare=True), settings_for(tmp_path / "unused"))
     for run in report.sets[0].runs:
@@ -181,8 +181,8 @@ def test_allsides_set_runs_offline_too(tmp_path: Path):
 
 @pytest.mark.parametrize("broken", ["empty", "wrong"])
 def test_broken_retrieval_fails_the_gate(run_cli, monkeypatch, writable_index, broken):
-    import qa.answer
-    from qa.search import search as real_search
+    import qa.answer.ask
+    from qa.index.search import search as real_search
 
     def broken_search(corpus, query, k=6, mode="hybrid"):
         if broken == "empty":
@@ -190,7 +190,7 @@ def test_broken_retrieval_fails_the_gate(run_cli, monkeypatch, writable_index, b
         # Always the passages about something else: Canada's training mission.
         return real_search(corpus, "Canadian Forces NATO training mission Operation Impact", k, mode)
 
-    monkeypatch.setattr(qa.answer, "search", broken_search)
+    monkeypatch.setattr(qa.answer.ask, "search", broken_search)
     code, out, err = run_cli("eval", "--set", str(SEED_SET), "--index", str(writable_index), "--json", *_gate_args())
     assert code == 1
     doc = json.loads(out)
@@ -229,7 +229,7 @@ def test_record_then_replay_round_trips(run_cli, monkeypatch, tmp_path: Path, wr
     def no_model(self, request):
         raise AssertionError("the simulated model was called during a replay")
 
-    monkeypatch.setattr("qa.simulated.SimulatedModel.handle", no_model)
+    monkeypatch.setattr("qa.evaluation.simulated.SimulatedModel.handle", no_model)
     code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--json")
     assert code == 0, err
     replayed = json.loads(out)["sets"][0]["runs"][0]
@@ -272,7 +272,7 @@ def test_usage_errors_and_clear_failures(run_cli, tmp_path: Path):
 
 
 def test_alias_normalisation_matches_the_validators(tmp_path: Path):
-    """qa.eval_set (shipped in the package) and eval/validate.py (the data's checker) agree."""
+    """qa.evaluation.questions (shipped in the package) and eval/validate.py (the data's checker) agree."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("_qa_eval_validate_for_eval", REPO / "eval" / "validate.py")
@@ -293,7 +293,7 @@ def test_live_run_against_a_local_server_records_and_replays(run_cli, monkeypatc
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from qa.simulated import answer_request, completion
+    from qa.evaluation.simulated import answer_request, completion
 
     seen: list[str] = []
 

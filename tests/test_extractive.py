@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer import ask
-from qa.corpus import Corpus
-from qa.extractive import ExtractiveReader, question_kinds
+from qa.answer.ask import ask
+from qa.index.corpus import Corpus
+from qa.answer.extractive import ExtractiveReader, question_kinds
 from qa.prompts import NOT_FOUND_ANSWER
 
 

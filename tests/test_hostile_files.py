@@ -20,7 +20,7 @@ import pytest
 
 from index_checks import assert_clean, snapshot
 from openai_server import OpenAICompatibleServer, Scripted
-from qa.embedding import cache_dir
+from qa.index.embedding import cache_dir
 from qa_processes import QAForkServer, fork_server, qa_env  # noqa: F401 (fixture)
 
 ARTICLE = "The council met on Sunday and voted on the city budget, officials said.\n"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
-from qa.corpus import Corpus
+from qa.index.corpus import Corpus
 from qa.errors import IndexStateError
-from qa.ingest import ingest, remove
-from qa.search import search
+from qa.ingest.pipeline import ingest, remove
+from qa.index.search import search
 
 
 def _vector_ids(corpus: Corpus) -> set[str]:
@@ -79,7 +79,7 @@ def test_a_failed_embedding_leaves_the_index_as_it_was(writable_index: Path, tmp
     def boom(self, texts):  # noqa: ANN001
         raise RuntimeError("embedder crashed")
 
-    from qa.embedding import OnnxEmbedder
+    from qa.index.embedding import OnnxEmbedder
 
     monkeypatch.setattr(OnnxEmbedder, "embed", boom)
     with pytest.raises(RuntimeError):
@@ -92,8 +92,8 @@ def test_a_failed_embedding_leaves_the_index_as_it_was(writable_index: Path, tmp
 
 def test_uncommitted_vectors_are_invisible_and_cleaned_by_the_next_ingest(writable_index: Path, tmp_path: Path):
     """Simulates a crash after Chroma was written but before the manifest committed."""
-    from qa.chunking import chunk_article
-    from qa.loaders import load_file
+    from qa.ingest.chunking import chunk_article
+    from qa.ingest.loaders import load_file
 
     settings = settings_for(writable_index)
     path = tmp_path / "ghost.txt"
@@ -111,8 +111,8 @@ def test_uncommitted_vectors_are_invisible_and_cleaned_by_the_next_ingest(writab
 
 
 def test_embedder_mismatch_is_a_clear_error_naming_rebuild(writable_index: Path):
-    from qa.corpus import EMBEDDER_META
-    from qa.store import Store
+    from qa.index.corpus import EMBEDDER_META
+    from qa.index.manifest import Store
 
     store = Store(writable_index)
     store.set_meta(EMBEDDER_META, "some-other-model")

@@ -20,10 +20,10 @@ from fake_llm import FakeLLM, completion_body
 from index_checks import assert_clean, snapshot
 from index_fixtures import ROOT, settings_for
 from openai_server import OpenAICompatibleServer, Scripted
-from qa.corpus import Corpus
-from qa.ingest import ingest
-from qa.llm import LLMReader
-from qa.search import search
+from qa.index.corpus import Corpus
+from qa.ingest.pipeline import ingest
+from qa.answer.llm import LLMReader
+from qa.index.search import search
 from qa.types import Hit
 from qa_processes import QAForkServer, fork_server, qa_env  # noqa: F401 (fixture)
 

@@ -1,4 +1,4 @@
-"""qa.llm through the REAL openai client, its HTTP transport replaced by FakeLLM."""
+"""qa.answer.llm through the REAL openai client, its HTTP transport replaced by FakeLLM."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from fake_llm import TEST_API_KEY, TEST_MODEL, FakeLLM, error_body
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError
-from qa.llm import LLMReader, complete_json, extract_json_object, make_client
+from qa.answer.llm import LLMReader, complete_json, extract_json_object, make_client
 from qa.prompts import NOT_FOUND_ANSWER, load_prompt
 from qa.types import Hit
 
@@ -325,7 +325,7 @@ def test_credentials_in_base_url_are_not_shown(fake_llm: FakeLLM) -> None:
     ],
 )
 def test_shown_url_drops_credentials_query_and_fragment(url: str, shown: str, without_path: str) -> None:
-    """One helper shows OPENAI_BASE_URL (qa.llm, qa eval) and QA_CHROMA_URL (qa.index, without the path)."""
+    """One helper shows OPENAI_BASE_URL (qa.answer.llm, qa eval) and QA_CHROMA_URL (qa.index.vectors, without the path)."""
     from qa.urls import shown_url
 
     assert shown_url(url) == shown and shown_url(url, path=False) == without_path
@@ -362,7 +362,7 @@ def test_reader_builds_its_client_lazily() -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, qa.llm; print('openai' in sys.modules)"
+    code = "import sys, qa.answer.llm; print('openai' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.loaders import iter_files, load_file
+from qa.ingest.loaders import iter_files, load_file
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 MB = 1_000_000

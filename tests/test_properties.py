@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 
 from fake_llm import FakeLLM
 from index_fixtures import settings_for
-from qa.chunking import chunk_article, furniture_lines
-from qa.citations import _fold, normalise, resolve
-from qa.render import terminal_safe
-from qa.corpus import Corpus
+from qa.ingest.chunking import chunk_article, furniture_lines
+from qa.answer.citations import _fold, normalise, resolve
+from qa.render.terminal import terminal_safe
+from qa.index.corpus import Corpus
 from qa.errors import LLMError
-from qa.llm import LLMReader
-from qa.loaders import content_hash
+from qa.answer.llm import LLMReader
+from qa.ingest.loaders import content_hash
 from qa.types import Article, Hit
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

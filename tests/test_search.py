@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qa.corpus import Corpus
-from qa.search import diversify, rrf, search
-from qa.store import match_expression
+from qa.index.corpus import Corpus
+from qa.index.search import diversify, rrf, search
+from qa.index.manifest import match_expression
 
 
 def test_paraphrase_finds_the_troop_sentences(seed_corpus: Corpus):

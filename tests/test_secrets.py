@@ -101,14 +101,14 @@ def test_other_commands_with_a_key_set(fork_server: QAForkServer, seed_index_dir
 
 BUG = """
 import sys
-import qa.llm
+import qa.answer.llm
 from qa.cli import main
 
 def bug(self, question, hits, article_text):
     client = self.client  # the key is in a local variable of this frame and of its callers
     raise RuntimeError("an unexpected bug")
 
-qa.llm.LLMReader.answer = bug
+qa.answer.llm.LLMReader.answer = bug
 sys.argv = ["qa", "ask", sys.argv[1], "--index", sys.argv[2]]
 main()
 """
@@ -128,7 +128,7 @@ def test_an_unexpected_bug_prints_a_plain_traceback_without_locals(seed_index_di
 
 
 def test_an_embeddings_endpoint_that_echoes_the_key(fork_server: QAForkServer, tmp_path: Path):
-    """QA_EMBEDDING=openai:... errors come from qa.embedding; the CLI scrubs the key from every error line."""
+    """QA_EMBEDDING=openai:... errors come from qa.index.embedding; the CLI scrubs the key from every error line."""
     with OpenAICompatibleServer() as server:
         server.queue.append(Scripted(401, error_body(f"Incorrect API key provided: {API_KEY}", "invalid_request_error")))
         env = qa_env(OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=server.base_url, QA_MAX_RETRIES="0", QA_EMBEDDING="openai:embedder")

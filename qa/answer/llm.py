@@ -1,4 +1,4 @@
-"""The LLM reader: the only module that imports openai (lazily, so ``import qa.llm`` is cheap).
+"""The LLM reader: the only module that imports openai (lazily, so ``import qa.answer.llm`` is cheap).
 
 Talks plain chat completions to any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM,
 llama.cpp server): no response_format, tools or other OpenAI-only features. Retries on
@@ -12,7 +12,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from qa.citations import normalise, resolve
+from qa.answer.citations import normalise, resolve
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError
 from qa.prompts import NOT_FOUND_ANSWER, load_prompt

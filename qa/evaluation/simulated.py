@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qa.sentences import split_sentences
+from qa.text import split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx2

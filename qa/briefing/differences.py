@@ -11,7 +11,7 @@ Found without a model, on the sentence pool, in this order of priority:
   own-voice uses first (the seeds: "mastermind" against "architect"): both sides cited;
 * ``only_one_fact`` — a central sentence no other outlet reports anything like.
 
-Each item cites both sides; all citations go through :func:`qa.citations.resolve`.
+Each item cites both sides; all citations go through :func:`qa.answer.citations.resolve`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.briefing import Difference, cite, pool_index
-from qa.briefing_pool import RELATED_WITH_RARE, Pool, figures
-from qa.loaded_language import find_terms, lexicon
+from qa.briefing.summarize import Difference, cite, pool_index
+from qa.briefing.pool import RELATED_WITH_RARE, Pool, figures
+from qa.briefing.loaded_language import find_terms, lexicon
 
 SAME_SUBJECT = 0.65  # cosine at which two sentences are about the same thing (figures compared)
 UNREPORTED_BELOW = 0.5  # a sentence with no other outlet's sentence this close is reported by one outlet only

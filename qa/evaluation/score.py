@@ -1,7 +1,7 @@
 """Scoring ``qa eval`` answers, per question and overall.
 
 * accuracy — answerable: answered and an accepted alias occurs in the answer text
-  (:func:`qa.eval_set.matches_alias`); unanswerable: ``not_found``. ``answerable_accuracy``
+  (:func:`qa.evaluation.questions.matches_alias`); unanswerable: ``not_found``. ``answerable_accuracy``
   is the same on the answerable questions alone.
 * citation_validity — verified citations / all citations.
 * citation_support — answered answerable questions with at least one verified citation
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from qa.eval_set import Question, Span, matches_alias
+from qa.evaluation.questions import Question, Span, matches_alias
 
 if TYPE_CHECKING:
     from qa.types import Answer

@@ -3,16 +3,16 @@
 One path for both backends:
 
 1. choose the articles: all of them, or those matching ``--topic`` (hybrid search);
-2. build the sentence pool (:mod:`qa.briefing_pool`): every reporting sentence, embedded;
+2. build the sentence pool (:mod:`qa.briefing.pool`): every reporting sentence, embedded;
 3. write the body: an LLM maps over the articles and reduces their notes within a token
-   budget (:mod:`qa.briefing_llm`), or, offline, the best central, attributed, low-charge
-   sentences are picked (:mod:`qa.briefing_extractive`);
-4. check it: every citation goes through :func:`qa.citations.resolve`; a sentence with no
+   budget (:mod:`qa.briefing.llm`), or, offline, the best central, attributed, low-charge
+   sentences are picked (:mod:`qa.briefing.extractive`);
+4. check it: every citation goes through :func:`qa.answer.citations.resolve`; a sentence with no
    verified citation is dropped (and listed under ``dropped``); a sentence that another
    outlet's article also reports gets that outlet's span as a second citation, the others
    are marked ``single_outlet``;
-5. add "Where the sources differ" (:mod:`qa.differences`) and flag charged words the
-   briefing uses in its own voice (:mod:`qa.loaded_language`).
+5. add "Where the sources differ" (:mod:`qa.briefing.differences`) and flag charged words the
+   briefing uses in its own voice (:mod:`qa.briefing.loaded_language`).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from qa.briefing_extractive import pick, sentence_scores, story_vector
-from qa.briefing_pool import RELATED_WITH_RARE, SAME_FACT_WITH_WORDS, Pool, build_pool, outlet_key
-from qa.citations import resolve
-from qa.corpus import Corpus
+from qa.briefing.extractive import pick, sentence_scores, story_vector
+from qa.briefing.pool import RELATED_WITH_RARE, SAME_FACT_WITH_WORDS, Pool, build_pool, outlet_key
+from qa.answer.citations import resolve
+from qa.index.corpus import Corpus
 from qa.errors import QAError
-from qa.loaded_language import unattributed
+from qa.briefing.loaded_language import unattributed
 from qa.types import Article, Citation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -146,8 +146,8 @@ def summarize(
     dropped: list[Dropped] = []
     model_differences: list[Difference] = []
     if use_llm:
-        from qa.briefing_llm import llm_briefing
-        from qa.llm import make_client
+        from qa.briefing.llm import llm_briefing
+        from qa.answer.llm import make_client
 
         backend = f"llm:{corpus.settings.model}"
         draft = llm_briefing(client or make_client(corpus.settings), corpus.settings.model, corpus, pool, topic, words, on_notice)
@@ -160,7 +160,7 @@ def summarize(
         backend = "extractive"
         statements = extractive_statements(pool, scores, words, corpus.article_text)
     statements = [corroborate(pool, s, corpus.article_text) for s in statements]
-    from qa.differences import find_differences
+    from qa.briefing.differences import find_differences
 
     differences = model_differences + find_differences(pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences)
     return Briefing(
@@ -174,7 +174,7 @@ def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
     corpus.require_articles()
     doc_ids = [s.doc_id for s in corpus.store.sources()]
     if topic:
-        from qa.search import search
+        from qa.index.search import search
 
         hits = search(corpus, topic, k=min(100, max(12, 3 * len(doc_ids))))
         best: dict[str, float] = {}
@@ -189,7 +189,7 @@ def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
 
 
 def cite(pool: Pool, index: int, article_text: Callable[[str], str], quote: str | None = None) -> Citation:
-    """A citation of pool sentence ``index`` (or of ``quote`` inside it), resolved by qa.citations."""
+    """A citation of pool sentence ``index`` (or of ``quote`` inside it), resolved by qa.answer.citations."""
     hit = pool.sentences[index].hit
     return resolve(quote or hit.text, [hit], "P1", article_text)
 

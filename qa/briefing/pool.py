@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from qa.extractive import terms
-from qa.sentences import split_sentences
+from qa.answer.extractive import terms
+from qa.text import split_sentences
 from qa.types import Article, Hit
 
 if TYPE_CHECKING:
-    from qa.corpus import Corpus
+    from qa.index.corpus import Corpus
 
 # News is written top-down: past this many sentences an article rarely adds what a briefing
 # needs, and the cap keeps embedding time flat for long articles (documented in the README).
@@ -219,7 +219,7 @@ def same_fact(similarity: float, a: str, b: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def content_terms(text: str) -> frozenset[str]:
-    """qa.extractive.terms, cached: the pool compares the same sentences many times."""
+    """qa.answer.extractive.terms, cached: the pool compares the same sentences many times."""
     return frozenset(terms(text))
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from qa.briefing import DIFFERENCES_TITLE, Briefing
-from qa.render import UNVERIFIED, citation_json, citation_text, source_label
+from qa.briefing.summarize import DIFFERENCES_TITLE, Briefing
+from qa.render.terminal import UNVERIFIED, citation_json, citation_text, source_label
 from qa.types import Citation
 
 

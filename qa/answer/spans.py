@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.corpus import Corpus
+from qa.index.corpus import Corpus
 from qa.errors import SpanError
-from qa.sentences import split_sentences
+from qa.text import split_sentences
 
 _REF = re.compile(r"^(?P<doc>[^:\s]+):(?P<start>\d+)-(?P<end>\d+)$")
 

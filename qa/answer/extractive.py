@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from qa.sentences import split_sentences
+from qa.text import split_sentences
 from qa.types import Answer, Hit
 
 if TYPE_CHECKING:
-    from qa.embedding import Embedder
+    from qa.index.embedding import Embedder
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 _STOP = frozenset(
@@ -123,7 +123,7 @@ class ExtractiveReader:
 
     def answer(self, question: str, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Answer:
         """Pick the sentence (or two, from different articles) that best answer the question."""
-        from qa.citations import resolve
+        from qa.answer.citations import resolve
         from qa.prompts import NOT_FOUND_ANSWER
 
         ranked = score_sentences(question, candidates(hits, article_text), self.embedder)

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import qa
-from qa.eval_score import METRICS, Metric, QuestionResult
-from qa.evaluation import EvalReport, Run, SetReport
+from qa.evaluation.score import METRICS, Metric, QuestionResult
+from qa.evaluation.runner import EvalReport, Run, SetReport
 
 SIMULATED_DISCLAIMER = (
     "**The `simulated` reader is simulated: it is not a language model.** It is a deterministic "
-    "program (`qa/simulated.py`) that reads only the passages in each request, answers with the "
+    "program (`qa/evaluation/simulated.py`) that reads only the passages in each request, answers with the "
     "sentence that best covers the question's words, quotes it (with straight quotes, as models "
     "do) and replies in the model's JSON contract. It is served to the real `openai` client over a "
     "mocked HTTP transport, so request building, response parsing and citation resolution are the "
@@ -162,7 +162,7 @@ def _reader_line(run: Run) -> str:
     if run.reader == "simulated":
         return f"- `simulated` — model `{run.model}`, a deterministic simulation served over a mocked transport (see the note above)."
     if run.reader == "extractive":
-        return "- `extractive` — no model: quotes the best-scoring retrieved sentences (`qa/extractive.py`, what `qa ask --offline` runs)."
+        return "- `extractive` — no model: quotes the best-scoring retrieved sentences (`qa/answer/extractive.py`, what `qa ask --offline` runs)."
     if run.reader == "replay":
         return f"- `replay` — model `{run.model}`: recorded replies of a real model, served offline."
     return f"- `live` — model `{run.model}` at the configured endpoint."

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal, Sequence
 
-from qa.chunking import chunk_article
+from qa.ingest.chunking import chunk_article
 from qa.config import Settings
-from qa.corpus import Corpus, ingest_lock
+from qa.index.corpus import Corpus, ingest_lock
 from qa.errors import IndexStateError
-from qa.loaders import LoadResult, iter_files, load_file
+from qa.ingest.loaders import LoadResult, iter_files, load_file
 from qa.types import Article, Chunk
 
 Outcome = Literal["added", "replaced", "unchanged", "failed"]
@@ -181,9 +181,9 @@ def _check_vectors(corpus: Corpus) -> None:
 
 def _rebuild(corpus: Corpus) -> None:
     """Empty the index (both sides) and stamp it with the configured embedder."""
-    from qa.corpus import EMBEDDER_META
-    from qa.embedding import load_embedder
-    from qa.index import reset_collection
+    from qa.index.corpus import EMBEDDER_META
+    from qa.index.embedding import load_embedder
+    from qa.index.vectors import reset_collection
 
     s = corpus.settings
     embedder = load_embedder(s)

@@ -12,7 +12,7 @@ cited to its exact span. Which sentences, in what order, is decided by a score:
 * **register** — a penalty for sounding emotive rather than like wire copy (similarity to
   emotive minus neutral anchor phrases, qa/data/affect_anchors.txt);
 * a bonus for a figure ("5,000 troops"), and penalties for charged words in the outlet's own
-  voice (the lexicon of :mod:`qa.loaded_language`), for direct quotes (by the share of the
+  voice (the lexicon of :mod:`qa.briefing.loaded_language`), for direct quotes (by the share of the
   sentence in quotation marks), for openers that need the previous sentence ("He added …")
   and for quotes without a named speaker.
 
@@ -28,9 +28,9 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from qa.briefing_pool import Pool, PoolSentence, figures, unit
-from qa.extractive import terms
-from qa.loaded_language import find_terms, quoted_spans
+from qa.briefing.pool import Pool, PoolSentence, figures, unit
+from qa.answer.extractive import terms
+from qa.briefing.loaded_language import find_terms, quoted_spans
 
 W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.15
 NEW_FIGURE_BONUS = 0.2  # for a sentence giving a figure ("168 lawmakers") no picked sentence gives yet

@@ -7,8 +7,8 @@ import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from qa.ingest import Progress
-from qa.render import terminal_safe
+from qa.ingest.pipeline import Progress
+from qa.render.terminal import terminal_safe
 
 
 @contextmanager

@@ -1,9 +1,9 @@
 """``qa eval``: run factual question sets through retrieval and a reader, and score them.
 
-Every question goes down the same path as ``qa ask`` (:func:`qa.answer.ask`: hybrid search,
+Every question goes down the same path as ``qa ask`` (:func:`qa.answer.ask.ask`: hybrid search,
 then the reader, then citation resolution) against an index holding the set's articles.
-The set, its articles and answer matching are :mod:`qa.eval_set`; the scores and metrics
-:mod:`qa.eval_score`; the table, JSON and report file :mod:`qa.eval_render`.
+The set, its articles and answer matching are :mod:`qa.evaluation.questions`; the scores and metrics
+:mod:`qa.evaluation.score`; the table, JSON and report file :mod:`qa.evaluation.render`.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError, QAError
-from qa.eval_score import GATED, Metric, QuestionResult, error_result, score, summarise
-from qa.eval_set import DEFAULT_SET, Question, gold_spans, load_questions, set_articles
+from qa.evaluation.score import GATED, Metric, QuestionResult, error_result, score, summarise
+from qa.evaluation.questions import DEFAULT_SET, Question, gold_spans, load_questions, set_articles
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from qa.answer import Reader
-    from qa.corpus import Corpus
-    from qa.embedding import Embedder
-    from qa.replay import Recorder, Replayer
+    from qa.answer.ask import Reader
+    from qa.index.corpus import Corpus
+    from qa.index.embedding import Embedder
+    from qa.evaluation.replay import Recorder, Replayer
 
 ReaderKind = Literal["simulated", "extractive", "live", "replay"]
 # A live endpoint that fails this many questions in a row is down, not flaky: stop.
@@ -122,8 +122,8 @@ class EvalOptions:
 
 
 def evaluate(corpus: "Corpus", questions: Sequence[Question], reader: "Reader", k: int, label: str, model: str) -> Run:
-    """Ask every question through :func:`qa.answer.ask` and score the answers."""
-    from qa.answer import ask
+    """Ask every question through :func:`qa.answer.ask.ask` and score the answers."""
+    from qa.answer.ask import ask
 
     results: list[QuestionResult] = []
     errors = 0
@@ -147,7 +147,7 @@ class _Readers:
     """Builds the readers of a run; owns the HTTP clients, the recorder and the replayer."""
 
     def __init__(self, options: EvalOptions, settings: Settings) -> None:
-        from qa.replay import Recorder, Replayer
+        from qa.evaluation.replay import Recorder, Replayer
 
         self.options = options
         self.settings = settings
@@ -163,8 +163,8 @@ class _Readers:
             self.recorder = Recorder(model, endpoint)
 
     def _model_endpoint(self, kind: ReaderKind) -> tuple[str, str]:
-        from qa.llm import DEFAULT_BASE_URL
-        from qa.simulated import SIMULATED_BASE_URL, SIMULATED_MODEL
+        from qa.answer.llm import DEFAULT_BASE_URL
+        from qa.evaluation.simulated import SIMULATED_BASE_URL, SIMULATED_MODEL
         from qa.urls import shown_url
 
         if kind == "simulated":
@@ -190,21 +190,21 @@ class _Readers:
         """A reader of the given kind; only the primary one is recorded."""
         import httpx2
 
-        from qa.llm import LLMReader, make_client
+        from qa.answer.llm import LLMReader, make_client
 
         if kind == "extractive":
-            from qa.extractive import ExtractiveReader
+            from qa.answer.extractive import ExtractiveReader
 
             return ExtractiveReader(corpus.embedder)
         recorder = self.recorder if kind == self.options.reader else None
         if kind == "simulated":
-            from qa.simulated import SIMULATED_BASE_URL, SIMULATED_KEY, SIMULATED_MODEL, SimulatedModel
+            from qa.evaluation.simulated import SIMULATED_BASE_URL, SIMULATED_KEY, SIMULATED_MODEL, SimulatedModel
 
             settings = replace(self.settings, openai_api_key=SIMULATED_KEY, openai_base_url=SIMULATED_BASE_URL, model=SIMULATED_MODEL, max_retries=0)
             transport = httpx2.MockTransport(SimulatedModel().handle)
             client = recorder.http_client(transport) if recorder else httpx2.Client(transport=transport)
         elif kind == "replay":
-            from qa.replay import REPLAY_BASE_URL, REPLAY_KEY
+            from qa.evaluation.replay import REPLAY_BASE_URL, REPLAY_KEY
 
             assert self.replayer is not None
             settings = replace(self.settings, openai_api_key=REPLAY_KEY, openai_base_url=REPLAY_BASE_URL, model=self.replayer.model, max_retries=0)
@@ -225,9 +225,9 @@ class _Readers:
 
 
 def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callable[[str], None]) -> "Corpus":
-    from qa.corpus import Corpus
-    from qa.embedding import load_embedder
-    from qa.ingest import ingest
+    from qa.index.corpus import Corpus
+    from qa.index.embedding import load_embedder
+    from qa.ingest.pipeline import ingest
 
     report = ingest(list(articles), settings)
     if report.failed:
@@ -240,7 +240,7 @@ def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callab
 
 def run_eval(options: EvalOptions, settings: Settings, on_notice: Callable[[str], None] = lambda m: None) -> EvalReport:
     """Run every reader over every set; the index is a temporary one unless ``options.index`` is given."""
-    from qa.replay import prompt_hashes
+    from qa.evaluation.replay import prompt_hashes
 
     unknown = sorted(set(options.thresholds) - set(GATED))
     if unknown:

@@ -52,7 +52,7 @@ class Question:
 def load_questions(path: Path) -> list[Question]:
     """Read a question set; a malformed line is a clear error naming the line."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")  # not splitlines(): see qa/loaders.py
+        lines = Path(path).read_text(encoding="utf-8").split("\n")  # not splitlines(): see qa/ingest/loaders.py
     except OSError as exc:
         raise QAError(f"Cannot read the question set {path}: {exc.strerror or exc}.") from None
     questions: list[Question] = []
@@ -138,7 +138,7 @@ def matches_alias(aliases: Sequence[str], text: str) -> bool:
 
 def gold_spans(question: Question, article_text: Callable[[str], str]) -> list[Span]:
     """Locate each gold quote in its article; a quote not found is an error in the set."""
-    from qa.citations import locate
+    from qa.answer.citations import locate
 
     spans: list[Span] = []
     for item in question.evidence:

@@ -1,7 +1,7 @@
 """Text embedders: the bundled MiniLM (or any local BERT-style dir) on onnxruntime, or OpenAI.
 
 Heavy imports (onnx, onnxruntime, tokenizers, openai) happen inside constructors so that
-``import qa.embedding`` stays cheap for commands that never embed.
+``import qa.index.embedding`` stays cheap for commands that never embed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from qa import onnx_graph  # numpy only at import; onnx itself loads when a graph is built
+from qa.index import onnx_graph  # numpy only at import; onnx itself loads when a graph is built
 from qa.errors import EmbedderError
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ class OnnxEmbedder:
 
 
 class OpenAIEmbedder:
-    """Embeddings from an OpenAI-compatible endpoint (client built by qa.llm)."""
+    """Embeddings from an OpenAI-compatible endpoint (client built by qa.answer.llm)."""
 
     def __init__(self, settings: Settings, model: str, client: Any = None) -> None:
         """Remember the settings; the client is created on first use unless one is given."""
@@ -246,7 +246,7 @@ class OpenAIEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts with ``client.embeddings.create`` in batches."""
         if self._client is None:
-            from qa.llm import make_client  # qa.llm is the only module that imports openai
+            from qa.answer.llm import make_client  # qa.answer.llm is the only module that imports openai
 
             self._client = make_client(self.settings)
         rows: list[list[float]] = []
@@ -255,7 +255,7 @@ class OpenAIEmbedder:
             batch = [t if t.strip() else " " for t in texts[start : start + OPENAI_BATCH_SIZE]]
             try:
                 reply = self._client.embeddings.create(model=self.model, input=batch)
-            except Exception as exc:  # openai's error types live in qa.llm's territory
+            except Exception as exc:  # openai's error types live in qa.answer.llm's territory
                 raise self._error(exc) from None
             rows.extend(getattr(item, "embedding", None) for item in sorted(reply.data, key=lambda d: getattr(d, "index", 0)))
         if not rows:
@@ -273,7 +273,7 @@ class OpenAIEmbedder:
 
     def _error(self, exc: Exception) -> EmbedderError:
         # The same scrubbed sentences as the chat reader's (never the raw body: it may echo the key).
-        from qa.llm import llm_error
+        from qa.answer.llm import llm_error
 
         error = llm_error(exc, self._client, self.model, endpoint="embeddings endpoint", setting="QA_EMBEDDING")
         return EmbedderError(str(error))

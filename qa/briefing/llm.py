@@ -8,7 +8,7 @@
 * **Reduce.** Notes are ranked by importance and taken round-robin across articles until
   ``REDUCE_TOKENS`` is spent, so 30 articles get the same fair hearing as 2. Each note is
   shown as the exact sentence(s) around its verified quote; the model writes sentences and
-  differences quoting them, and every quote is resolved again by :func:`qa.citations.resolve`.
+  differences quoting them, and every quote is resolved again by :func:`qa.answer.citations.resolve`.
   A sentence with no verified citation is dropped; a difference needs verified citations
   from two outlets.
 """
@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from qa.briefing import WHAT_HAPPENED, Difference, Dropped, Statement
-from qa.briefing_pool import Pool, content_spans, outlet_key
-from qa.citations import resolve
-from qa.corpus import Corpus
-from qa.llm import complete_json, render_passages
+from qa.briefing.summarize import WHAT_HAPPENED, Difference, Dropped, Statement
+from qa.briefing.pool import Pool, content_spans, outlet_key
+from qa.answer.citations import resolve
+from qa.index.corpus import Corpus
+from qa.answer.llm import complete_json, render_passages
 from qa.prompts import load_prompt
-from qa.sentences import split_sentences
+from qa.text import split_sentences
 from qa.types import Article, Citation, Hit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,7 +51,7 @@ class Note:
 
 @dataclass
 class Draft:
-    """What the LLM path hands back to :func:`qa.briefing.summarize`."""
+    """What the LLM path hands back to :func:`qa.briefing.summarize.summarize`."""
 
     statements: list[Statement] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)

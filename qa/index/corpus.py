@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from qa.config import Settings
 from qa.errors import IndexStateError, SpanError, embedder_mismatch
-from qa.store import MANIFEST, Store
+from qa.index.manifest import MANIFEST, Store
 
 if TYPE_CHECKING:
-    from qa.embedding import Embedder
-    from qa.index import VectorIndex
+    from qa.index.embedding import Embedder
+    from qa.index.vectors import VectorIndex
 
 EMBEDDER_META = "embedder"
 
@@ -51,7 +51,7 @@ class Corpus:
     @cached_property
     def embedder(self) -> "Embedder":
         """The configured embedder, checked against the one that built this index."""
-        from qa.embedding import load_embedder
+        from qa.index.embedding import load_embedder
 
         embedder = load_embedder(self.settings)
         built_with = self.store.get_meta(EMBEDDER_META)
@@ -64,7 +64,7 @@ class Corpus:
     @cached_property
     def vectors(self) -> "VectorIndex":
         """The Chroma collection, opened with the embedder's identity."""
-        from qa.index import VectorIndex
+        from qa.index.vectors import VectorIndex
 
         s = self.settings
         return VectorIndex(Path(s.index), s.chroma_url, s.collection, self.embedder.name, create=self.writable)

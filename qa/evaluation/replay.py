@@ -47,14 +47,14 @@ def request_key(body: dict[str, Any]) -> str:
 
 def question_of(body: dict[str, Any]) -> str:
     """The question inside a request's user message, for error messages ("" if none)."""
-    from qa.simulated import parse_request
+    from qa.evaluation.simulated import parse_request
 
     return parse_request(body)[0]
 
 
 def prompt_hashes() -> dict[str, str]:
     """sha256 of each prompt file the LLM reader sends (answer, passage, repair), by prompt name."""
-    from qa.llm import ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT
+    from qa.answer.llm import ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT
     from qa.prompts import prompt_path
 
     names = (ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from qa.corpus import Corpus
+from qa.index.corpus import Corpus
 from qa.types import Hit
 
 Mode = Literal["hybrid", "dense", "bm25"]
