@@ -12,7 +12,8 @@ import typer
 
 from qa.config import Settings, load_settings
 from qa.errors import QAError
-from qa.render.terminal import C1_CONTROL, source_label, terminal_safe
+from qa.render.common import source_label
+from qa.render.terminal import C1_CONTROL, terminal_safe
 
 app = typer.Typer(
     name="qa",
@@ -90,7 +91,8 @@ def ingest(
 def sources(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """List the indexed articles."""
     from qa.index.corpus import Corpus
-    from qa.render.terminal import sources_json, sources_text
+    from qa.render.json import sources_json
+    from qa.render.terminal import sources_text
 
     with Corpus(_settings(index)) as corpus:
         found = corpus.store.sources()
@@ -119,7 +121,8 @@ def remove(
 def search(query: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
     """Show the passages that best match a query (dense + BM25, fused)."""
     from qa.index.corpus import Corpus
-    from qa.render.terminal import search_json, search_text
+    from qa.render.json import search_json
+    from qa.render.terminal import search_text
     from qa.index.search import search as run_search
 
     settings = _settings(index)
@@ -134,7 +137,8 @@ def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt =
     from qa.answer.ask import ask as run_ask
     from qa.answer.ask import make_reader
     from qa.index.corpus import Corpus
-    from qa.render.terminal import answer_json, answer_text
+    from qa.render.json import answer_json
+    from qa.render.terminal import answer_text
 
     settings = _settings(index)
     with Corpus(settings) as corpus:
@@ -226,7 +230,9 @@ def summarize(
 ) -> None:
     """Write a neutral briefing across outlets: every sentence cited, differences made explicit."""
     from qa.briefing.summarize import summarize as run_summarize
-    from qa.render.markdown import briefing_json, briefing_markdown, briefing_text
+    from qa.render.json import briefing_json
+    from qa.render.markdown import briefing_markdown
+    from qa.render.terminal import briefing_text
     from qa.index.corpus import Corpus
 
     if output_format not in ("md", "text"):

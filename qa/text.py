@@ -1,8 +1,62 @@
-"""Sentence boundaries with offsets, tuned for news prose (abbreviations, quotes, initials)."""
+"""Text primitives shared by every layer: sentences with offsets, typographic folding, content terms, cues.
+
+One copy of each: the retriever, the readers, the briefing and the eval all use these. (The eval's
+simulated model keeps its own on purpose: see :mod:`qa.evaluation.simulated`.)"""
 
 from __future__ import annotations
 
 import re
+
+# Typographic characters and what they fold to: curly quotes, primes, dashes, minus, ellipsis.
+# Only characters that models and editors routinely swap belong here; every comparison of a quote
+# with an article (qa.answer.citations) and of an answer with its aliases folds both sides alike.
+TYPOGRAPHIC: dict[str, str] = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",  # ‘ ’ ‚ ‛ ′
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',  # “ ” „ ‟ ″
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",  # ‐ ‑ ‒ – —
+    "\u2015": "-", "\u2212": "-",  # ― −
+    "\u2026": "...",  # …
+}
+# Invisible characters that web text carries and models never reproduce.
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_FOLD_TABLE = str.maketrans({**TYPOGRAPHIC, **dict.fromkeys(INVISIBLE)})
+
+
+def fold_typography(text: str) -> str:
+    """Straighten typographic quotes, dashes and ellipses and drop invisible characters."""
+    return text.translate(_FOLD_TABLE)
+
+
+# Function words and question words: never evidence that a passage is about the question.
+STOPWORDS = frozenset(
+    "a an and are as at be been but by did do does for from had has have he her his how i if in into is it "
+    "its of on or she so than that the their them then there these they this those to was were what when "
+    "where which who whom whose why will with would you your about after before according said say says "
+    "tell many much".split()
+)
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion"
+HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})s?\b", re.IGNORECASE)
+HAS_DATE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|yesterday|today|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper (ing, ed, es, s, ly), enough to match "voted" with "vote"."""
+    word = word.lower().replace(",", "")
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> set[str]:
+    """Content-word stems of a text, for lexical overlap."""
+    return {stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS}
+
 
 _ABBREVIATIONS = frozenset(
     "u.s u.k u.n e.u mr mrs ms dr prof gen lt col sgt capt sen rep gov st jr sr inc corp co ltd "

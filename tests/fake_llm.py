@@ -95,8 +95,8 @@ class FakeLLM:
         return replace(base, **overrides)
 
     def client(self, settings: Settings | None = None) -> Any:
-        """A real openai.OpenAI built by qa.answer.llm.make_client, sending to this fake."""
-        from qa.answer.llm import make_client
+        """A real openai.OpenAI built by qa.openai_client.make_client, sending to this fake."""
+        from qa.openai_client import make_client
 
         return make_client(settings or self.settings(), http_client=self.http_client)
 

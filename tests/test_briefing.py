@@ -11,9 +11,12 @@ import pytest
 
 from index_fixtures import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
 from qa.briefing import llm as briefing_llm
-from qa.briefing.summarize import Briefing, summarize
+from qa.briefing.model import Briefing
+from qa.briefing.summarize import summarize
 from qa.briefing.pool import build_pool, figures, usable
-from qa.render.markdown import briefing_json, briefing_markdown, briefing_text
+from qa.render.json import briefing_json
+from qa.render.markdown import briefing_markdown
+from qa.render.terminal import briefing_text
 from qa.index.corpus import Corpus
 from qa.briefing.loaded_language import charged_share, find_terms, lexicon, parse_lexicon, unattributed
 

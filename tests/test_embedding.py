@@ -155,7 +155,7 @@ def test_openai_embedder_with_fake_client(monkeypatch: pytest.MonkeyPatch) -> No
         return types.SimpleNamespace(data=data[::-1])
 
     client = types.SimpleNamespace(embeddings=types.SimpleNamespace(create=create))
-    monkeypatch.setitem(sys.modules, "qa.answer.llm", types.SimpleNamespace(make_client=lambda settings: client))
+    monkeypatch.setattr("qa.index.embedding.make_client", lambda settings: client)
     embedder = load_embedder(Settings(embedding="openai:text-embedding-3-small"))
     assert isinstance(embedder, OpenAIEmbedder) and embedder.name == "openai:text-embedding-3-small"
     vectors = embedder.embed(["a", ""])

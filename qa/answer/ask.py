@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, Sequence
 
+from qa.answer.extractive import ExtractiveReader
+from qa.answer.llm import LLMReader
 from qa.index.corpus import Corpus
 from qa.index.search import search
 from qa.types import Answer, Hit
@@ -27,11 +29,7 @@ class Reader(Protocol):
 def make_reader(corpus: Corpus, offline: bool, on_notice: Callable[[str], None]) -> Reader:
     """The LLM reader when one is configured and not ``offline``, else the extractive reader (said aloud)."""
     if not offline and corpus.settings.llm_configured:
-        from qa.answer.llm import LLMReader
-
         return LLMReader(corpus.settings)
-    from qa.answer.extractive import ExtractiveReader
-
     if not offline:
         on_notice(NO_LLM_NOTICE)
     return ExtractiveReader(corpus.embedder)

@@ -11,19 +11,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from qa.text import INVISIBLE, TYPOGRAPHIC
 from qa.types import Citation, Hit
 
-# Typographic characters and what they normalise to. Both sides of every comparison go
-# through this table, so only characters models routinely swap belong here.
-_REPLACEMENTS: dict[str, str] = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",  # ‘ ’ ‚ ‛ ′
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',  # “ ” „ ‟ ″
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",  # ‐ ‑ ‒ – —
-    "\u2015": "-", "\u2212": "-",  # ― −
-    "\u2026": "...",  # …
-}
-# Invisible characters that web text carries and models never reproduce.
-_DROPPED = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_REPLACEMENTS, _DROPPED = TYPOGRAPHIC, INVISIBLE
 
 _HINT_NUMBER = re.compile(r"\d+")
 

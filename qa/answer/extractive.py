@@ -7,25 +7,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from qa.text import split_sentences
+from qa.answer.citations import resolve
+from qa.prompts import NOT_FOUND_ANSWER
+from qa.text import HAS_DATE, HAS_NUMBER, split_sentences, terms
 from qa.types import Answer, Hit
 
 if TYPE_CHECKING:
     from qa.index.embedding import Embedder
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
-_STOP = frozenset(
-    "a an and are as at be been but by did do does for from had has have how i in into is it its of on or "
-    "that the their there these they this to was were what when where which who whom why will with would "
-    "many much according said say says tell".split()
-)
-_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion"
-_HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})s?\b", re.IGNORECASE)
-_HAS_DATE = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december|yesterday|today|(?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
 _HAS_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-|bin |de |van )?[A-Z][a-z]+)+")
 _HAS_PLACE = re.compile(r"\b(?:in|at|near|from|outside)\s+(?:the\s+)?[A-Z][a-z]+")
 _HAS_QUOTE = re.compile(r"[“\"].{12,}[”\"]")
@@ -36,26 +25,13 @@ _ASKS = {
     "place": re.compile(r"\bwhere\b|\bwhich (?:city|country|place)\b|\bin what (?:city|country|place)\b", re.I),
     "quote": re.compile(r"\bwhat did .* say\b|\bwho said\b|\bhow did .* (?:describe|call)\b|\bcalled?\b", re.I),
 }
-_CHECKS = {"number": _HAS_NUMBER, "date": _HAS_DATE, "person": _HAS_NAME, "place": _HAS_PLACE, "quote": _HAS_QUOTE}
+_CHECKS = {"number": HAS_NUMBER, "date": HAS_DATE, "person": _HAS_NAME, "place": _HAS_PLACE, "quote": _HAS_QUOTE}
 
 # Weights and the not_found bar were set on eval/questions.jsonl (see eval/README.md).
 W_DENSE, W_LEXICAL, W_TYPE, W_RANK = 0.5, 0.4, 0.2, 0.05
 NOT_FOUND_BELOW = 0.5
 SECOND_SENTENCE_WITHIN = 0.93
 DENSE_SHORTLIST = 8
-
-
-def _stem(word: str) -> str:
-    word = word.lower().replace(",", "")
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def terms(text: str) -> set[str]:
-    """Content-word stems of a text, for lexical overlap."""
-    return {_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP}
 
 
 def question_kinds(question: str) -> list[str]:
@@ -123,9 +99,6 @@ class ExtractiveReader:
 
     def answer(self, question: str, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Answer:
         """Pick the sentence (or two, from different articles) that best answer the question."""
-        from qa.answer.citations import resolve
-        from qa.prompts import NOT_FOUND_ANSWER
-
         ranked = score_sentences(question, candidates(hits, article_text), self.embedder)
         if not ranked or ranked[0].score < NOT_FOUND_BELOW:
             return Answer(question, "not_found", NOT_FOUND_ANSWER, (), self.backend, tuple(hits))

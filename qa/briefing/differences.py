@@ -21,8 +21,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.briefing.summarize import Difference, cite, pool_index
-from qa.briefing.pool import RELATED_WITH_RARE, Pool, figures
+from qa.briefing.model import Difference
+from qa.briefing.pool import RELATED_WITH_RARE, Pool, cite, figures, pool_index
 from qa.briefing.loaded_language import find_terms, lexicon
 
 SAME_SUBJECT = 0.65  # cosine at which two sentences are about the same thing (figures compared)

@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from qa.briefing.summarize import WHAT_HAPPENED, Difference, Dropped, Statement
+from qa.briefing.model import WHAT_HAPPENED, Difference, Dropped, Statement
 from qa.briefing.pool import Pool, content_spans, outlet_key
 from qa.answer.citations import resolve
 from qa.index.corpus import Corpus
-from qa.answer.llm import complete_json, render_passages
+from qa.answer.llm import render_passages
+from qa.openai_client import complete_json
 from qa.prompts import load_prompt
 from qa.text import split_sentences
 from qa.types import Article, Citation, Hit

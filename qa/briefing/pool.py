@@ -13,13 +13,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
-from qa.answer.extractive import terms
-from qa.text import split_sentences
-from qa.types import Article, Hit
+from qa.text import split_sentences, terms
+from qa.answer.citations import resolve
+from qa.types import Article, Citation, Hit
 
 if TYPE_CHECKING:
     from qa.index.corpus import Corpus
@@ -314,3 +314,22 @@ def affect_anchors() -> tuple[list[str], list[str]]:
         if current in groups:
             groups[current].append(line)
     return groups["emotive"], groups["neutral"]
+
+
+def cite(pool: Pool, index: int, article_text: Callable[[str], str], quote: str | None = None) -> Citation:
+    """A citation of pool sentence ``index`` (or of ``quote`` inside it), resolved by qa.answer.citations."""
+    hit = pool.sentences[index].hit
+    return resolve(quote or hit.text, [hit], "P1", article_text)
+
+
+def pool_index(pool: Pool, citation: Citation) -> int | None:
+    """The pool sentence that best overlaps a verified citation's span, if any."""
+    if not citation.verified or citation.start is None or citation.end is None:
+        return None
+    best, overlap = None, 0
+    for i, s in enumerate(pool.sentences):
+        if s.doc_id == citation.doc_id:
+            shared = min(s.hit.end, citation.end) - max(s.hit.start, citation.start)
+            if shared > overlap:
+                best, overlap = i, shared
+    return best

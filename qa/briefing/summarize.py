@@ -18,16 +18,21 @@ One path for both backends:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from qa.briefing.differences import find_differences
 from qa.briefing.extractive import pick, sentence_scores, story_vector
-from qa.briefing.pool import RELATED_WITH_RARE, SAME_FACT_WITH_WORDS, Pool, build_pool, outlet_key
-from qa.answer.citations import resolve
-from qa.index.corpus import Corpus
-from qa.errors import QAError
+from qa.briefing.llm import llm_briefing
 from qa.briefing.loaded_language import unattributed
-from qa.types import Article, Citation
+from qa.briefing.model import WHAT_HAPPENED, WHO_SAID_WHAT, Briefing, Difference, Dropped, Flag, OutletUse, Statement
+from qa.briefing.pool import (
+    RELATED_WITH_RARE, SAME_FACT_WITH_WORDS, Pool, build_pool, cite, outlet_key, pool_index,
+)
+from qa.errors import QAError
+from qa.index.corpus import Corpus
+from qa.index.search import search
+from qa.openai_client import make_client
+from qa.types import Article
 
 if TYPE_CHECKING:  # pragma: no cover
     import openai
@@ -41,8 +46,6 @@ TOPIC_KEEP, TOPIC_RELATIVE = 0.5, 0.7
 # A topic whose closest sentence is less similar than this (MiniLM cosine) matches nothing here:
 # unrelated topics measured 0.10-0.25 on the seeds, related ones (even one word: "Canada") 0.30+.
 TOPIC_MIN_SIMILARITY = 0.27
-WHAT_HAPPENED, WHO_SAID_WHAT = "What happened", "Who said what"
-DIFFERENCES_TITLE = "Where the sources differ"
 NO_LLM_NOTICE = (
     "No LLM is configured (OPENAI_API_KEY / OPENAI_BASE_URL unset): writing an extractive briefing "
     "from the articles' own sentences."
@@ -51,69 +54,6 @@ _SPEECH = re.compile(
     r"[“”\"]|\b(?:said|says|told|tells|added|wrote|according to|warned|vowed|accused|announced|described|insisted|argued)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One sentence of the briefing body with its citations (at least one verified)."""
-
-    text: str
-    citations: tuple[Citation, ...]
-    single_outlet: bool
-    section: str
-
-
-@dataclass(frozen=True)
-class Difference:
-    """Something the outlets report differently, with a citation for each side."""
-
-    text: str
-    citations: tuple[Citation, ...]
-    kind: str  # "figures", "only_one_figure", "wording", "only_one_fact", "model"
-
-
-@dataclass(frozen=True)
-class Dropped:
-    """A sentence or difference left out because its citations did not verify."""
-
-    text: str
-    citations: tuple[Citation, ...]
-    reason: str
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A charged word the briefing uses without attributing it."""
-
-    term: str
-    category: str
-    plain: str
-    where: str  # "sentences" or "differences"
-    index: int  # position in that list
-    start: int  # offsets in that item's text
-    end: int
-
-
-@dataclass(frozen=True)
-class OutletUse:
-    """One outlet of the briefing: its articles and how many verified citations point at it."""
-
-    outlet: str
-    doc_ids: tuple[str, ...]
-    cited: int
-
-
-@dataclass(frozen=True)
-class Briefing:
-    """A neutral briefing: body, differences, loaded-language flags, outlets, and what was dropped."""
-
-    topic: str | None
-    backend: str
-    sentences: tuple[Statement, ...]
-    differences: tuple[Difference, ...]
-    loaded_terms: tuple[Flag, ...]
-    outlets: tuple[OutletUse, ...]
-    dropped: tuple[Dropped, ...] = ()
 
 
 def summarize(
@@ -146,9 +86,6 @@ def summarize(
     dropped: list[Dropped] = []
     model_differences: list[Difference] = []
     if use_llm:
-        from qa.briefing.llm import llm_briefing
-        from qa.answer.llm import make_client
-
         backend = f"llm:{corpus.settings.model}"
         draft = llm_briefing(client or make_client(corpus.settings), corpus.settings.model, corpus, pool, topic, words, on_notice)
         statements, model_differences, dropped = draft.statements, draft.differences, draft.dropped
@@ -160,8 +97,6 @@ def summarize(
         backend = "extractive"
         statements = extractive_statements(pool, scores, words, corpus.article_text)
     statements = [corroborate(pool, s, corpus.article_text) for s in statements]
-    from qa.briefing.differences import find_differences
-
     differences = model_differences + find_differences(pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences)
     return Briefing(
         topic, backend, tuple(statements), tuple(differences), tuple(flag_loaded(statements, differences)),
@@ -174,8 +109,6 @@ def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
     corpus.require_articles()
     doc_ids = [s.doc_id for s in corpus.store.sources()]
     if topic:
-        from qa.index.search import search
-
         hits = search(corpus, topic, k=min(100, max(12, 3 * len(doc_ids))))
         best: dict[str, float] = {}
         for hit in hits:
@@ -186,12 +119,6 @@ def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
         doc_ids = [d for d in doc_ids if best.get(d, 0.0) >= TOPIC_KEEP * top]
     articles = [corpus.store.article(d) for d in doc_ids]
     return [a for a in articles if a is not None]
-
-
-def cite(pool: Pool, index: int, article_text: Callable[[str], str], quote: str | None = None) -> Citation:
-    """A citation of pool sentence ``index`` (or of ``quote`` inside it), resolved by qa.answer.citations."""
-    hit = pool.sentences[index].hit
-    return resolve(quote or hit.text, [hit], "P1", article_text)
 
 
 def section_of(text: str) -> str:
@@ -215,19 +142,6 @@ def extractive_statements(pool: Pool, scores: Sequence[float], words: int, artic
 def _reading_order(pool: Pool, i: int) -> float:
     s = pool.sentences[i]
     return s.position / max(s.count, 1)
-
-
-def pool_index(pool: Pool, citation: Citation) -> int | None:
-    """The pool sentence that best overlaps a verified citation's span, if any."""
-    if not citation.verified or citation.start is None or citation.end is None:
-        return None
-    best, overlap = None, 0
-    for i, s in enumerate(pool.sentences):
-        if s.doc_id == citation.doc_id:
-            shared = min(s.hit.end, citation.end) - max(s.hit.start, citation.start)
-            if shared > overlap:
-                best, overlap = i, shared
-    return best
 
 
 def corroborate(pool: Pool, statement: Statement, article_text: Callable[[str], str]) -> Statement:

@@ -11,14 +11,16 @@ located in their articles as character spans.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from qa.answer.citations import locate
 from qa.errors import QAError
+from qa.jsonl import parse_lines
+from qa.text import fold_typography
 
 DEFAULT_SET = Path("eval/questions.jsonl")
 SIDECAR_SUFFIX = ".articles"
@@ -52,15 +54,14 @@ class Question:
 def load_questions(path: Path) -> list[Question]:
     """Read a question set; a malformed line is a clear error naming the line."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")  # not splitlines(): see qa/ingest/loaders.py
+        raw_text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise QAError(f"Cannot read the question set {path}: {exc.strerror or exc}.") from None
     questions: list[Question] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, raw, error in parse_lines(raw_text):
         try:
-            raw = json.loads(line)
+            if error is not None:
+                raise ValueError(error)
             questions.append(
                 Question(
                     id=str(raw["id"]),
@@ -107,22 +108,13 @@ def set_articles(set_path: Path) -> list[Path]:
 
 # ----------------------------------------------------------------------------- matching
 
-# The same rules as eval/validate.py's normalise (tests keep the two in step).
-_TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-        "\u00ad": None,
-    }
-)
 _THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u2009](?=\d{3}(?!\d))")
 _PUNCT = re.compile(r"[^\w\s]|_")
 
 
 def normalise_answer(text: str) -> str:
     """Casefold, strip accents, drop thousands separators, punctuation to spaces: "5,000 U.S." -> "5000 u s"."""
-    text = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHIC))
+    text = unicodedata.normalize("NFKD", fold_typography(text))
     text = unicodedata.normalize("NFKC", "".join(ch for ch in text if not unicodedata.combining(ch))).casefold()
     return " ".join(_PUNCT.sub(" ", _THOUSANDS.sub("", text)).split())
 
@@ -138,8 +130,6 @@ def matches_alias(aliases: Sequence[str], text: str) -> bool:
 
 def gold_spans(question: Question, article_text: Callable[[str], str]) -> list[Span]:
     """Locate each gold quote in its article; a quote not found is an error in the set."""
-    from qa.answer.citations import locate
-
     spans: list[Span] = []
     for item in question.evidence:
         try:

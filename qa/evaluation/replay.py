@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.errors import QAError
+from qa.openai_client import REPAIR_PROMPT, recording_http_client
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx2
@@ -54,7 +55,7 @@ def question_of(body: dict[str, Any]) -> str:
 
 def prompt_hashes() -> dict[str, str]:
     """sha256 of each prompt file the LLM reader sends (answer, passage, repair), by prompt name."""
-    from qa.answer.llm import ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT
+    from qa.answer.llm import ANSWER_PROMPT, PASSAGE_PROMPT
     from qa.prompts import prompt_path
 
     names = (ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT)
@@ -97,12 +98,7 @@ class Recorder:
 
     def http_client(self, transport: "httpx2.BaseTransport | None" = None) -> "httpx2.Client":
         """An httpx2 client with the SDK's defaults that records every reply it receives."""
-        import openai
-
-        kwargs: dict[str, Any] = {"event_hooks": {"response": [self.on_response]}}
-        if transport is not None:
-            kwargs["transport"] = transport
-        return openai.DefaultHttpx2Client(**kwargs)
+        return recording_http_client(self.on_response, transport)
 
     def save(self, path: Path) -> None:
         """Write the recording (atomically: a crash never leaves half a file)."""

@@ -13,20 +13,24 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence
 
+import numpy as np
+
+from qa.answer.ask import Reader, ask
+from qa.answer.extractive import ExtractiveReader
+from qa.answer.llm import LLMReader
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError, QAError
-from qa.evaluation.score import GATED, Metric, QuestionResult, error_result, score, summarise
 from qa.evaluation.questions import DEFAULT_SET, Question, gold_spans, load_questions, set_articles
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from qa.answer.ask import Reader
-    from qa.index.corpus import Corpus
-    from qa.index.embedding import Embedder
-    from qa.evaluation.replay import Recorder, Replayer
+from qa.evaluation.replay import REPLAY_BASE_URL, REPLAY_KEY, Recorder, Replayer, prompt_hashes
+from qa.evaluation.score import GATED, Metric, QuestionResult, error_result, score, summarise
+from qa.evaluation.simulated import SIMULATED_BASE_URL, SIMULATED_KEY, SIMULATED_MODEL, SimulatedModel
+from qa.index.corpus import Corpus
+from qa.index.embedding import Embedder, load_embedder
+from qa.ingest.pipeline import ingest
+from qa.openai_client import DEFAULT_BASE_URL, make_client
+from qa.urls import shown_url
 
 ReaderKind = Literal["simulated", "extractive", "live", "replay"]
 # A live endpoint that fails this many questions in a row is down, not flaky: stop.
@@ -40,7 +44,7 @@ class MemoEmbedder:
     """Wraps an embedder and embeds each distinct text once: the extractive reader sees the
     same sentences again and again across a question set."""
 
-    def __init__(self, inner: "Embedder") -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.name = inner.name
         self._cache: dict[str, Any] = {}
@@ -50,10 +54,8 @@ class MemoEmbedder:
         """The wrapped embedder's dimension."""
         return self.inner.dim
 
-    def embed(self, texts: Sequence[str]) -> "np.ndarray":
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for texts, computing only the ones not seen before."""
-        import numpy as np
-
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
             self._cache.update(zip(missing, self.inner.embed(missing)))
@@ -121,10 +123,8 @@ class EvalOptions:
     command: str = ""
 
 
-def evaluate(corpus: "Corpus", questions: Sequence[Question], reader: "Reader", k: int, label: str, model: str) -> Run:
+def evaluate(corpus: Corpus, questions: Sequence[Question], reader: Reader, k: int, label: str, model: str) -> Run:
     """Ask every question through :func:`qa.answer.ask.ask` and score the answers."""
-    from qa.answer.ask import ask
-
     results: list[QuestionResult] = []
     errors = 0
     started = time.perf_counter()
@@ -147,8 +147,6 @@ class _Readers:
     """Builds the readers of a run; owns the HTTP clients, the recorder and the replayer."""
 
     def __init__(self, options: EvalOptions, settings: Settings) -> None:
-        from qa.evaluation.replay import Recorder, Replayer
-
         self.options = options
         self.settings = settings
         self.replayer: Replayer | None = Replayer(options.replay) if options.replay else None
@@ -163,10 +161,6 @@ class _Readers:
             self.recorder = Recorder(model, endpoint)
 
     def _model_endpoint(self, kind: ReaderKind) -> tuple[str, str]:
-        from qa.answer.llm import DEFAULT_BASE_URL
-        from qa.evaluation.simulated import SIMULATED_BASE_URL, SIMULATED_MODEL
-        from qa.urls import shown_url
-
         if kind == "simulated":
             return SIMULATED_MODEL, SIMULATED_BASE_URL
         if kind == "replay" and self.replayer is not None:
@@ -186,26 +180,18 @@ class _Readers:
         """The model name a run reports."""
         return self._model_endpoint(kind)[0] or "none (extractive)"
 
-    def build(self, kind: ReaderKind, corpus: "Corpus") -> "Reader":
+    def build(self, kind: ReaderKind, corpus: Corpus) -> Reader:
         """A reader of the given kind; only the primary one is recorded."""
-        import httpx2
-
-        from qa.answer.llm import LLMReader, make_client
+        import httpx2  # only the simulated and replayed readers need it, and it is not light
 
         if kind == "extractive":
-            from qa.answer.extractive import ExtractiveReader
-
             return ExtractiveReader(corpus.embedder)
         recorder = self.recorder if kind == self.options.reader else None
         if kind == "simulated":
-            from qa.evaluation.simulated import SIMULATED_BASE_URL, SIMULATED_KEY, SIMULATED_MODEL, SimulatedModel
-
             settings = replace(self.settings, openai_api_key=SIMULATED_KEY, openai_base_url=SIMULATED_BASE_URL, model=SIMULATED_MODEL, max_retries=0)
             transport = httpx2.MockTransport(SimulatedModel().handle)
             client = recorder.http_client(transport) if recorder else httpx2.Client(transport=transport)
         elif kind == "replay":
-            from qa.evaluation.replay import REPLAY_BASE_URL, REPLAY_KEY
-
             assert self.replayer is not None
             settings = replace(self.settings, openai_api_key=REPLAY_KEY, openai_base_url=REPLAY_BASE_URL, model=self.replayer.model, max_retries=0)
             client = self.replayer.http_client()
@@ -224,11 +210,7 @@ class _Readers:
             self.recorder.save(self.options.record)
 
 
-def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callable[[str], None]) -> "Corpus":
-    from qa.index.corpus import Corpus
-    from qa.index.embedding import load_embedder
-    from qa.ingest.pipeline import ingest
-
+def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callable[[str], None]) -> Corpus:
     report = ingest(list(articles), settings)
     if report.failed:
         raise QAError("Some of the set's articles could not be ingested: " + "; ".join(report.failed))
@@ -240,8 +222,6 @@ def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callab
 
 def run_eval(options: EvalOptions, settings: Settings, on_notice: Callable[[str], None] = lambda m: None) -> EvalReport:
     """Run every reader over every set; the index is a temporary one unless ``options.index`` is given."""
-    from qa.evaluation.replay import prompt_hashes
-
     unknown = sorted(set(options.thresholds) - set(GATED))
     if unknown:
         raise ConfigError(f"Unknown eval threshold(s) {', '.join(unknown)}; known: {', '.join(GATED)}.")

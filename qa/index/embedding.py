@@ -12,15 +12,14 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from qa.index import onnx_graph  # numpy only at import; onnx itself loads when a graph is built
+from qa.config import Settings
 from qa.errors import EmbedderError
-
-if TYPE_CHECKING:
-    from qa.config import Settings
+from qa.openai_client import llm_error, make_client
 
 DEFAULT_NAME = "minilm-l6-v2"
 REQUIRED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
@@ -225,7 +224,7 @@ class OnnxEmbedder:
 
 
 class OpenAIEmbedder:
-    """Embeddings from an OpenAI-compatible endpoint (client built by qa.answer.llm)."""
+    """Embeddings from an OpenAI-compatible endpoint (client built by qa.openai_client)."""
 
     def __init__(self, settings: Settings, model: str, client: Any = None) -> None:
         """Remember the settings; the client is created on first use unless one is given."""
@@ -246,8 +245,6 @@ class OpenAIEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts with ``client.embeddings.create`` in batches."""
         if self._client is None:
-            from qa.answer.llm import make_client  # qa.answer.llm is the only module that imports openai
-
             self._client = make_client(self.settings)
         rows: list[list[float]] = []
         for start in range(0, len(texts), OPENAI_BATCH_SIZE):
@@ -255,7 +252,7 @@ class OpenAIEmbedder:
             batch = [t if t.strip() else " " for t in texts[start : start + OPENAI_BATCH_SIZE]]
             try:
                 reply = self._client.embeddings.create(model=self.model, input=batch)
-            except Exception as exc:  # openai's error types live in qa.answer.llm's territory
+            except Exception as exc:  # openai's error types: qa.openai_client turns them into sentences
                 raise self._error(exc) from None
             rows.extend(getattr(item, "embedding", None) for item in sorted(reply.data, key=lambda d: getattr(d, "index", 0)))
         if not rows:
@@ -273,8 +270,6 @@ class OpenAIEmbedder:
 
     def _error(self, exc: Exception) -> EmbedderError:
         # The same scrubbed sentences as the chat reader's (never the raw body: it may echo the key).
-        from qa.answer.llm import llm_error
-
         error = llm_error(exc, self._client, self.model, endpoint="embeddings endpoint", setting="QA_EMBEDDING")
         return EmbedderError(str(error))
 

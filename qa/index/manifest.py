@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from qa.errors import IndexStateError
+from qa.text import STOPWORDS
 from qa.types import Article, Chunk, SourceInfo
 
 MANIFEST = "manifest.sqlite"
@@ -31,11 +32,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter 
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
 
-_STOPWORDS = frozenset(
-    "a an and are as at be been but by did do does for from had has have he her his how i if in into is it its "
-    "of on or she so than that the their them then there these they this those to was were what when where "
-    "which who whom whose why will with would you your about after before said says many much".split()
-)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # A query term found in more than max(COMMON_MIN_CHUNKS, COMMON_SHARE * chunks) chunks is left out
 # of the BM25 query, as a stopword is. FTS5 scores every row an OR-query matches, so one such term
@@ -48,7 +44,7 @@ COMMON_SHARE = 0.05
 
 def query_terms(query: str) -> list[str]:
     """The distinct non-stopword terms of free text, in order."""
-    return list(dict.fromkeys(t for t in _TOKEN.findall(query.lower()) if t not in _STOPWORDS))
+    return list(dict.fromkeys(t for t in _TOKEN.findall(query.lower()) if t not in STOPWORDS))
 
 
 def match_expression(query: str | list[str]) -> str:

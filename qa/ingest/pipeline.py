@@ -10,7 +10,10 @@ from typing import Callable, Literal, Sequence
 
 from qa.ingest.chunking import chunk_article
 from qa.config import Settings
-from qa.index.corpus import Corpus, ingest_lock
+from qa.index.corpus import EMBEDDER_META, Corpus
+from qa.index.embedding import load_embedder
+from qa.index.lock import ingest_lock
+from qa.index.vectors import reset_collection
 from qa.errors import IndexStateError
 from qa.ingest.loaders import LoadResult, iter_files, load_file
 from qa.types import Article, Chunk
@@ -181,10 +184,6 @@ def _check_vectors(corpus: Corpus) -> None:
 
 def _rebuild(corpus: Corpus) -> None:
     """Empty the index (both sides) and stamp it with the configured embedder."""
-    from qa.index.corpus import EMBEDDER_META
-    from qa.index.embedding import load_embedder
-    from qa.index.vectors import reset_collection
-
     s = corpus.settings
     embedder = load_embedder(s)
     # Manifest first (its chunk ids become pending), then Chroma: a crash in between leaves
@@ -194,7 +193,7 @@ def _rebuild(corpus: Corpus) -> None:
     reset_collection(Path(s.index), s.chroma_url, s.collection)
     corpus.store.clear_pending()
     corpus.store.set_meta(EMBEDDER_META, embedder.name)
-    corpus.__dict__["embedder"] = embedder
+    corpus.use_embedder(embedder)
 
 
 def remove(doc_ids: Sequence[str], settings: Settings, on_notice: Callable[[str], None] = lambda m: None) -> list[str]:

@@ -1,12 +1,13 @@
-"""Turn results into the JSON documents of the CLI contract, and into plain terminal text."""
+"""Plain terminal text for answers, hits, sources and briefings; untrusted text made safe to print."""
 
 from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import asdict
-from typing import Any, Sequence
+from typing import Sequence
 
+from qa.briefing.model import Briefing
+from qa.render.common import UNVERIFIED, briefing_lines, source_label, span_ref
 from qa.types import Answer, Citation, Hit, SourceInfo
 
 # Article text and file names are untrusted: control characters in them (terminal escape
@@ -20,52 +21,9 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n"))
 
 
-UNVERIFIED = "UNVERIFIED: quote not found in the passages shown"
-
-
-def hit_json(hit: Hit) -> dict[str, Any]:
-    """A search hit as in the contract (no internal chunk id)."""
-    data = asdict(hit)
-    data.pop("chunk_id")
-    return data
-
-
-def citation_json(number: int, citation: Citation) -> dict[str, Any]:
-    """A citation as in the contract, numbered like its [n] marker."""
-    return {"id": number, **asdict(citation)}
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The `qa ask --json` document."""
-    return {
-        "question": answer.question,
-        "status": answer.status,
-        "answer": answer.text,
-        "citations": [citation_json(n, c) for n, c in enumerate(answer.citations, start=1)],
-        "backend": answer.backend,
-        "retrieved": [hit_json(h) for h in answer.retrieved],
-    }
-
-
-def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
-    """The `qa search --json` document."""
-    return {"query": query, "hits": [hit_json(h) for h in hits]}
-
-
-def sources_json(sources: Sequence[SourceInfo]) -> dict[str, Any]:
-    """The `qa sources --json` document."""
-    return {"sources": [asdict(s) for s in sources], "count": len(sources)}
-
-
-def source_label(outlet: str, title: str, doc_id: str) -> str:
-    """How a source is named to the reader: "Outlet — Title", or the doc_id when both are empty."""
-    return " — ".join(p for p in (outlet, title) if p) or doc_id
-
-
 def citation_text(number: int, c: Citation) -> str:
     """One citation block: marker, outlet and title, span reference, and the quote."""
-    where = f"{c.doc_id}:{c.start}-{c.end}" if c.start is not None else (c.doc_id or "unknown passage")
-    head = f"[{number}] {source_label(c.outlet, c.title, c.doc_id)} ({where})"
+    head = f"[{number}] {source_label(c.outlet, c.title, c.doc_id)} ({span_ref(c)})"
     flag = "" if c.verified else f"\n    {UNVERIFIED}"
     quote = textwrap.fill(f"“{c.quote}”", width=96, initial_indent="    ", subsequent_indent="    ")
     return f"{head}{flag}\n{quote}"
@@ -86,7 +44,8 @@ def search_text(hits: Sequence[Hit]) -> str:
     blocks = []
     for n, h in enumerate(hits, start=1):
         snippet = textwrap.shorten(" ".join(h.text.split()), width=300, placeholder=" …")
-        blocks.append(f"{n}. {source_label(h.outlet, h.title, h.doc_id)} ({h.doc_id}:{h.start}-{h.end}, score {h.score:.4f})\n   {snippet}")
+        where = f"{h.doc_id}:{h.start}-{h.end}, score {h.score:.4f}"
+        blocks.append(f"{n}. {source_label(h.outlet, h.title, h.doc_id)} ({where})\n   {snippet}")
     return "\n".join(blocks)
 
 
@@ -94,5 +53,20 @@ def sources_text(sources: Sequence[SourceInfo]) -> str:
     """One line per indexed article."""
     if not sources:
         return "The index is empty."
-    rows = [f"{s.doc_id}  {s.outlet or '-'}  {s.published or '-'}  {s.chunks} chunks  {s.chars} chars  {s.title or s.source}" for s in sources]
+    rows = [
+        f"{s.doc_id}  {s.outlet or '-'}  {s.published or '-'}  {s.chunks} chunks  {s.chars} chars  "
+        f"{s.title or s.source}"
+        for s in sources
+    ]
     return "\n".join(rows) + f"\n{len(sources)} article(s)"
+
+
+def briefing_text(b: Briefing) -> str:
+    """The briefing as plain text, wrapped for a terminal."""
+    out = []
+    for line in briefing_lines(b, markdown=False, citation=citation_text):
+        if line.startswith("  - "):
+            out.append(textwrap.fill(line[4:], width=100, initial_indent="  - ", subsequent_indent="    "))
+        else:
+            out.append(line)
+    return "\n".join(out).rstrip()

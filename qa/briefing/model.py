@@ -1,0 +1,73 @@
+"""The parts of a briefing, passed from its writers to the renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.types import Citation
+
+WHAT_HAPPENED, WHO_SAID_WHAT = "What happened", "Who said what"
+DIFFERENCES_TITLE = "Where the sources differ"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of the briefing body with its citations (at least one verified)."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    single_outlet: bool
+    section: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Something the outlets report differently, with a citation for each side."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    kind: str  # "figures", "only_one_figure", "wording", "only_one_fact", "model"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence or difference left out because its citations did not verify."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A charged word the briefing uses without attributing it."""
+
+    term: str
+    category: str
+    plain: str
+    where: str  # "sentences" or "differences"
+    index: int  # position in that list
+    start: int  # offsets in that item's text
+    end: int
+
+
+@dataclass(frozen=True)
+class OutletUse:
+    """One outlet of the briefing: its articles and how many verified citations point at it."""
+
+    outlet: str
+    doc_ids: tuple[str, ...]
+    cited: int
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A neutral briefing: body, differences, loaded-language flags, outlets, and what was dropped."""
+
+    topic: str | None
+    backend: str
+    sentences: tuple[Statement, ...]
+    differences: tuple[Difference, ...]
+    loaded_terms: tuple[Flag, ...]
+    outlets: tuple[OutletUse, ...]
+    dropped: tuple[Dropped, ...] = ()

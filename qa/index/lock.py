@@ -1,0 +1,45 @@
+"""The index's writer lock: one ingest or remove at a time, readers never wait."""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from qa.errors import IndexStateError
+
+
+@contextmanager
+def ingest_lock(directory: Path, timeout: float, on_wait: Callable[[], None]) -> Iterator[None]:
+    """Hold the index's writer lock; wait (saying so once) up to ``timeout`` seconds for another writer."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / "ingest.lock", "a+")
+    except OSError as exc:
+        raise IndexStateError(
+            f"Cannot write to the index at {directory} ({exc.strerror or exc}): check the path and its permissions, "
+            "or pass another --index."
+        ) from None
+    with handle:
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited:
+                    on_wait()
+                    waited = True
+                if time.monotonic() > deadline:
+                    raise IndexStateError(
+                        f"Another qa ingest has held the index at {directory} for over {timeout:.0f} s; "
+                        "try again when it finishes (or raise QA_LOCK_TIMEOUT)."
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

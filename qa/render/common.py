@@ -1,0 +1,75 @@
+"""What every output format shares: how a source is named, citation numbers, a briefing's lines."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from qa.briefing.model import DIFFERENCES_TITLE, Briefing
+from qa.types import Citation
+
+UNVERIFIED = "UNVERIFIED: quote not found in the passages shown"
+
+
+def source_label(outlet: str, title: str, doc_id: str) -> str:
+    """How a source is named to the reader: "Outlet — Title", or the doc_id when both are empty."""
+    return " — ".join(p for p in (outlet, title) if p) or doc_id
+
+
+def span_ref(c: Citation) -> str:
+    """``DOC_ID:START-END`` for a located citation, else what is known of its passage."""
+    return f"{c.doc_id}:{c.start}-{c.end}" if c.start is not None else (c.doc_id or "unknown passage")
+
+
+class CitationNumbers:
+    """Numbers citations once for a whole document: the same span cited twice keeps its number."""
+
+    def __init__(self) -> None:
+        self.ids: dict[Citation, int] = {}
+
+    def __call__(self, citation: Citation) -> int:
+        return self.ids.setdefault(citation, len(self.ids) + 1)
+
+    def marks(self, citations: tuple[Citation, ...]) -> str:
+        """The ``[n][m]`` markers of some citations."""
+        return "".join(f"[{self(c)}]" for c in citations)
+
+
+def _only(b: Briefing, i: int) -> str:
+    s = b.sentences[i]
+    outlet = next((c.outlet or c.doc_id for c in s.citations if c.verified), "")
+    return f" (only {outlet})" if s.single_outlet else ""
+
+
+def _flag_note(b: Briefing, where: str, index: int) -> str:
+    terms = [f"“{f.term}”" for f in b.loaded_terms if f.where == where and f.index == index]
+    return f" [unattributed: {', '.join(terms)}]" if terms else ""
+
+
+def briefing_lines(b: Briefing, markdown: bool, citation: Callable[[int, Citation], str]) -> list[str]:
+    """The briefing's lines: title, sources, sections, differences, dropped, then each citation."""
+    numbers = CitationNumbers()
+    h1, h2, bullet = ("# ", "## ", "- ") if markdown else ("", "", "  - ")
+    title = f"Briefing: {b.topic}" if b.topic else "Briefing"
+    outlets = ", ".join(o.outlet for o in b.outlets)
+    em = "_" if markdown else ""
+    lines = [f"{h1}{title}", "", f"{em}Sources: {outlets}. Written by: {b.backend}.{em}"]
+    sections: dict[str, list[int]] = {}
+    for i, s in enumerate(b.sentences):
+        sections.setdefault(s.section, []).append(i)
+    for section, items in sections.items():
+        lines += ["", f"{h2}{section}", ""]
+        for i in items:
+            s = b.sentences[i]
+            note = _flag_note(b, "sentences", i)
+            lines.append(f"{bullet}{s.text} {numbers.marks(s.citations)}{_only(b, i)}{note}")
+    if b.differences:
+        lines += ["", f"{h2}{DIFFERENCES_TITLE}", ""]
+        for i, d in enumerate(b.differences):
+            lines.append(f"{bullet}{d.text} {numbers.marks(d.citations)}{_flag_note(b, 'differences', i)}")
+    if b.dropped:
+        lines += ["", f"{h2}Left out (citations did not verify)", ""]
+        for dropped in b.dropped:
+            lines.append(f"{bullet}{dropped.text} {numbers.marks(dropped.citations)} — {dropped.reason}")
+    lines += ["", f"{h2}Citations", ""]
+    lines += [citation(n, c) for c, n in numbers.ids.items()]
+    return lines

@@ -1,0 +1,71 @@
+"""The JSON documents of the CLI contract (`--json`), documented in the README."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Sequence
+
+from qa.briefing.model import Briefing
+from qa.render.common import CitationNumbers
+from qa.types import Answer, Citation, Hit, SourceInfo
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """A search hit as in the contract (no internal chunk id)."""
+    data = asdict(hit)
+    data.pop("chunk_id")
+    return data
+
+
+def citation_json(number: int, citation: Citation) -> dict[str, Any]:
+    """A citation as in the contract, numbered like its [n] marker."""
+    return {"id": number, **asdict(citation)}
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The `qa ask --json` document."""
+    return {
+        "question": answer.question,
+        "status": answer.status,
+        "answer": answer.text,
+        "citations": [citation_json(n, c) for n, c in enumerate(answer.citations, start=1)],
+        "backend": answer.backend,
+        "retrieved": [hit_json(h) for h in answer.retrieved],
+    }
+
+
+def search_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
+    """The `qa search --json` document."""
+    return {"query": query, "hits": [hit_json(h) for h in hits]}
+
+
+def sources_json(sources: Sequence[SourceInfo]) -> dict[str, Any]:
+    """The `qa sources --json` document."""
+    return {"sources": [asdict(s) for s in sources], "count": len(sources)}
+
+
+def briefing_json(b: Briefing) -> dict[str, Any]:
+    """The `qa summarize --json` document; citations are numbered once for the whole briefing."""
+    numbers = CitationNumbers()
+
+    def cited(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
+        return [citation_json(numbers(c), c) for c in citations]
+
+    return {
+        "topic": b.topic,
+        "backend": b.backend,
+        "sentences": [
+            {"text": s.text, "citations": cited(s.citations), "single_outlet": s.single_outlet, "section": s.section}
+            for s in b.sentences
+        ],
+        "differences": [{"text": d.text, "citations": cited(d.citations), "kind": d.kind} for d in b.differences],
+        "loaded_terms": [
+            {
+                "term": f.term, "category": f.category, "plain": f.plain, "where": f.where,
+                "index": f.index, "start": f.start, "end": f.end,
+            }
+            for f in b.loaded_terms
+        ],
+        "outlets": [{"outlet": o.outlet, "doc_ids": list(o.doc_ids), "cited": o.cited} for o in b.outlets],
+        "dropped": [{"text": d.text, "citations": cited(d.citations), "reason": d.reason} for d in b.dropped],
+    }
