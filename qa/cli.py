@@ -160,6 +160,44 @@ def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed b
     _emit(as_json, asdict(view), f"{label} ({view.source})\n{before}»{view.text}«{after}")
 
 
+# The spellings before --min METRIC=X; main() still accepts them.
+_OLD_MIN_OPTIONS = {"--min-recall": "recall_at_k"}
+
+
+def _thresholds(minimums: list[str]) -> dict[str, float]:
+    from qa.evaluation.score import GATED
+
+    out: dict[str, float] = {}
+    for item in minimums:
+        name, sep, raw = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in GATED:
+            raise typer.BadParameter(f"{item!r}: expected METRIC=X with METRIC one of {', '.join(GATED)}.", param_hint="--min")
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not 0.0 <= value <= 1.0:
+            raise typer.BadParameter(f"{item!r}: X must be a number from 0 to 1.", param_hint="--min")
+        out[name] = value
+    return out
+
+
+def _old_min_options(argv: list[str]) -> list[str]:
+    """Rewrite ``--min-accuracy X`` (and ``=X``) as ``--min accuracy=X``."""
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        option, sep, value = arg.partition("=")
+        if option.startswith("--min-") and option != "--min-":
+            metric = _OLD_MIN_OPTIONS.get(option, option[len("--min-") :].replace("-", "_"))
+            value = value if sep else next(args, "")
+            out += ["--min", f"{metric}={value}"]
+        else:
+            out.append(arg)
+    return out
+
+
 @app.command("eval")
 def eval_command(
     sets: Annotated[Optional[list[Path]], typer.Option("--set", help="Question set (JSONL); repeat for several (default: eval/questions.jsonl). Its articles are listed in SET.articles beside it.", show_default=False)] = None,
@@ -171,13 +209,7 @@ def eval_command(
     k: KOpt = None,
     compare: Annotated[bool, typer.Option("--compare", help="Also run the simulated and extractive readers side by side (on with --report).")] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="Write a Markdown report (model, prompt hashes, date, readers side by side) to PATH.", show_default=False)] = None,
-    min_accuracy: Annotated[float, typer.Option("--min-accuracy", min=0.0, max=1.0, help="Exit 1 if accuracy is below X (0-1).", show_default=False)] = 0.0,
-    min_citation_validity: Annotated[float, typer.Option("--min-citation-validity", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
-    min_citation_support: Annotated[float, typer.Option("--min-citation-support", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
-    min_recall: Annotated[float, typer.Option("--min-recall", min=0.0, max=1.0, help="Exit 1 if retrieval recall@k is below X.", show_default=False)] = 0.0,
-    min_mrr: Annotated[float, typer.Option("--min-mrr", min=0.0, max=1.0, help="Exit 1 if retrieval MRR is below X.", show_default=False)] = 0.0,
-    min_not_found_precision: Annotated[float, typer.Option("--min-not-found-precision", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
-    min_not_found_recall: Annotated[float, typer.Option("--min-not-found-recall", min=0.0, max=1.0, help="Exit 1 below X.", show_default=False)] = 0.0,
+    minimums: Annotated[Optional[list[str]], typer.Option("--min", metavar="METRIC=X", help="Exit 1 if METRIC is below X (0-1); repeatable. Metrics: accuracy, citation_validity, citation_support, recall_at_k, mrr, not_found_precision, not_found_recall.", show_default=False)] = None,
     index: Annotated[Optional[Path], typer.Option("--index", help="Ingest the set's articles into this index instead of a temporary one.", show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -192,10 +224,7 @@ def eval_command(
         raise typer.BadParameter("choose at most one of --live, --offline and --replay.")
     if record is not None and (offline or replay is not None):
         raise typer.BadParameter("--record saves model replies: use it with --live (or the default simulated model), not --offline or --replay.")
-    thresholds = {
-        "accuracy": min_accuracy, "citation_validity": min_citation_validity, "citation_support": min_citation_support,
-        "recall_at_k": min_recall, "mrr": min_mrr, "not_found_precision": min_not_found_precision, "not_found_recall": min_not_found_recall,
-    }
+    thresholds = _thresholds(minimums or [])
     options = EvalOptions(
         sets=tuple(sets or [DEFAULT_SET]),
         articles=tuple(articles or ()),
@@ -205,7 +234,7 @@ def eval_command(
         k=k,
         index=index,
         compare=compare or report is not None,
-        thresholds={name: value for name, value in thresholds.items() if value},
+        thresholds=thresholds,
         command=shlex.join(["qa", *sys.argv[1:]]),
     )
     result = run_eval(options, _settings(index), notice)
@@ -247,7 +276,7 @@ def summarize(
 def main() -> None:
     """Console entry point: domain errors become one line on stderr and exit code 1."""
     try:
-        app()  # standalone: usage errors exit 2, typer.Exit carries its own code
+        app(args=_old_min_options(sys.argv[1:]))  # usage errors exit 2, typer.Exit carries its code
     except QAError as exc:
         typer.echo(terminal_safe(_without_secrets(f"error: {exc}")), err=True)
         sys.exit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Status = Literal["answered", "not_found"]
@@ -48,6 +48,27 @@ class Hit:
     end: int
     text: str
     score: float
+
+    @classmethod
+    def span(cls, article: Article, start: int, end: int, score: float = 0.0, chunk_id: str = "") -> Hit:
+        """A hit on ``article.text[start:end]``; its id is ``DOC_ID:START-END`` unless a chunk id is given."""
+        return cls(
+            chunk_id=chunk_id or f"{article.doc_id}:{start}-{end}",
+            doc_id=article.doc_id,
+            source=article.source,
+            title=article.title,
+            outlet=article.outlet,
+            start=start,
+            end=end,
+            text=article.text[start:end],
+            score=score,
+        )
+
+    def narrowed(self, article_text: str, start: int, end: int) -> Hit:
+        """The same article's span ``article_text[start:end]`` instead of this hit's, unscored."""
+        return replace(
+            self, chunk_id=f"{self.doc_id}:{start}-{end}", start=start, end=end, text=article_text[start:end], score=0.0
+        )
 
 
 @dataclass(frozen=True)

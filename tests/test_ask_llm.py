@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index_fixtures import GLOBAL_NEWS, SEEDS
-from openai_server import OpenAICompatibleServer
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS
+from tests.helpers.openai_server import OpenAICompatibleServer
 from qa.answer.ask import ask
 from qa.index.corpus import Corpus
 from qa.answer.llm import LLMReader

@@ -15,12 +15,10 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
-from bench import common, report  # noqa: E402
-from qa.index.corpus import Corpus  # noqa: E402
+from bench import common, report
+from qa.index.corpus import Corpus
+from tests.helpers.seeds import ROOT
 
 pytestmark = pytest.mark.slow  # real child processes; still run by .ci/run
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import numpy as np
 import pytest
 
-from index_fixtures import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
+from tests.helpers.seeds import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
 from qa.briefing import llm as briefing_llm
 from qa.briefing.model import Briefing
 from qa.briefing.summarize import summarize

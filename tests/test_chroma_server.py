@@ -17,10 +17,10 @@ from typing import Iterator
 
 import pytest
 
-from article_factory import write_articles
-from index_checks import assert_clean, assert_whole, committed_articles, snapshot
-from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED
-from qa_processes import QAForkServer, fork_server, free_port, qa_env  # noqa: F401 (fixture)
+from tests.helpers.articles import write_articles
+from tests.helpers.index_checks import assert_clean, assert_whole, committed_articles, snapshot
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
+from tests.helpers.processes import QAForkServer, free_port, qa_env
 
 pytestmark = pytest.mark.slow
 CHROMA = Path(sys.executable).parent / "chroma"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
 
 
 def test_ingest_then_sources_shows_both_seeds_with_outlets(run_cli, tmp_path: Path):

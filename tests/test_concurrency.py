@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from article_factory import write_articles
-from index_checks import assert_clean, committed_articles, snapshot
-from index_fixtures import GLOBAL_NEWS, SEEDS
-from qa_processes import QAForkServer, fork_server, qa_env, run_qa  # noqa: F401 (fixture)
+from tests.helpers.articles import write_articles
+from tests.helpers.index_checks import assert_clean, committed_articles, snapshot
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS
+from tests.helpers.processes import QAForkServer, qa_env, run_qa
 
 pytestmark = pytest.mark.slow
 WAITING = "Waiting for another qa ingest on this index"

@@ -8,8 +8,8 @@ import pytest
 
 from qa.config import describe, load_settings
 from qa.errors import ConfigError
+from tests.helpers.seeds import ROOT
 
-ROOT = Path(__file__).parents[1]
 
 
 def test_env_example_documents_every_setting():

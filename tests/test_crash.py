@@ -32,11 +32,11 @@ from typing import Iterator
 
 import pytest
 
-from index_checks import Snapshot, assert_clean, assert_whole, committed_articles, snapshot
-from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED
+from tests.helpers.index_checks import Snapshot, assert_clean, assert_whole, committed_articles, snapshot
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
 from qa.ingest.chunking import chunk_article
 from qa.ingest.loaders import load_file
-from qa_processes import QAForkServer, fork_server, qa_env  # noqa: F401 (fixture)
+from tests.helpers.processes import QAForkServer, qa_env
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import pytest
 
 from qa.config import Settings
 from qa.index.embedding import DEFAULT_NAME, OnnxEmbedder, OpenAIEmbedder, default_model_dir, load_embedder
-from fake_llm import TEST_API_KEY, TEST_BASE_URL, FakeLLM, error_body
+from tests.helpers.fake_llm import TEST_API_KEY, TEST_BASE_URL, FakeLLM, error_body
 from qa.errors import EmbedderError
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm_reference.json").read_text(encoding="utf-8"))

@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.helpers.seeds import ROOT as REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SEED_SET = REPO / "eval" / "questions.jsonl"
 SAMPLE = REPO / "eval" / "allsides_sample.jsonl"

@@ -18,10 +18,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from index_checks import assert_clean, snapshot
-from openai_server import OpenAICompatibleServer, Scripted
+from tests.helpers.index_checks import assert_clean, snapshot
+from tests.helpers.openai_server import OpenAICompatibleServer, Scripted
 from qa.index.embedding import cache_dir
-from qa_processes import QAForkServer, fork_server, qa_env  # noqa: F401 (fixture)
+from tests.helpers.processes import QAForkServer, qa_env
 
 ARTICLE = "The council met on Sunday and voted on the city budget, officials said.\n"
 
@@ -212,7 +212,7 @@ def test_a_damaged_index_is_one_clear_error(damage: str, fork_server: QAForkServ
     shutil.copytree(seed_index_dir, index)
     spoil, on_search, on_ingest = DAMAGE[damage]
     spoil(index)
-    from index_fixtures import SEEDS
+    from tests.helpers.seeds import SEEDS
 
     for args, expected in ((("search", "troops"), on_search), (("ingest", str(SEEDS)), on_ingest)):
         outcome = fork_server.run(*args, "--index", str(index), env=qa_env(), cwd=tmp_path)

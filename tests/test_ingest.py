@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
 from qa.index.corpus import Corpus
 from qa.errors import IndexStateError
 from qa.ingest.pipeline import ingest, remove

@@ -11,15 +11,15 @@ from typing import Any
 import httpx2
 import pytest
 
-from fake_llm import TEST_API_KEY, TEST_MODEL, FakeLLM, error_body
+from tests.helpers.fake_llm import TEST_API_KEY, TEST_MODEL, FakeLLM, error_body
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError
 from qa.answer.llm import LLMReader
 from qa.openai_client import complete_json, extract_json_object, make_client
 from qa.prompts import NOT_FOUND_ANSWER, load_prompt
 from qa.types import Hit
+from tests.helpers.seeds import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {
     "000_cd5ad041538ca3e1": (ROOT / "seeds" / "000_cd5ad041538ca3e1.txt").read_text(encoding="utf-8"),
     "001_459249e74de3275c": (ROOT / "seeds" / "001_459249e74de3275c.txt").read_text(encoding="utf-8"),

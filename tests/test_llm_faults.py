@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from index_fixtures import GLOBAL_NEWS, SEEDS
-from llm_faults import API_KEY, CASES, QUOTE, Run, fault_runs
-from qa_processes import QAForkServer, fork_server  # noqa: F401 (fixture)
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS
+from tests.helpers.llm_faults import API_KEY, CASES, QUOTE, Run, fault_runs
+from tests.helpers.processes import QAForkServer
 
 pytestmark = pytest.mark.slow
 

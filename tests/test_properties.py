@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from fake_llm import FakeLLM
-from index_fixtures import settings_for
+from tests.helpers.fake_llm import FakeLLM
+from tests.helpers.seeds import settings_for
 from qa.ingest.chunking import chunk_article, furniture_lines
 from qa.answer.citations import _fold, normalise, resolve
 from qa.render.terminal import terminal_safe

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from fake_llm import error_body
-from index_fixtures import SEEDS
-from llm_faults import API_KEY, KEY_PIECES, QUESTION, Run, fault_runs
-from openai_server import OpenAICompatibleServer, Scripted
-from qa_processes import Outcome, QAForkServer, fork_server, free_port, qa_env, run_qa  # noqa: F401 (fixture)
+from tests.helpers.fake_llm import error_body
+from tests.helpers.seeds import SEEDS
+from tests.helpers.llm_faults import API_KEY, KEY_PIECES, QUESTION, Run, fault_runs
+from tests.helpers.openai_server import OpenAICompatibleServer, Scripted
+from tests.helpers.processes import Outcome, QAForkServer, free_port, qa_env, run_qa
 
 pytestmark = pytest.mark.slow
 

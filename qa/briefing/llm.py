@@ -67,17 +67,13 @@ def passages(corpus: Corpus, article: Article, max_chars: int = PASSAGE_CHARS) -
         start = end = None
         for s, e in split_sentences(text, lo, hi):
             if start is not None and e - start > max_chars:
-                out.append(_hit(article, start, end))  # type: ignore[arg-type]
+                out.append(Hit.span(article, start, end))  # type: ignore[arg-type]
                 start = None
             start = s if start is None else start
             end = e
         if start is not None:
-            out.append(_hit(article, start, end))  # type: ignore[arg-type]
+            out.append(Hit.span(article, start, end))  # type: ignore[arg-type]
     return out
-
-
-def _hit(article: Article, start: int, end: int) -> Hit:
-    return Hit(f"{article.doc_id}:{start}-{end}", article.doc_id, article.source, article.title, article.outlet, start, end, article.text[start:end], 0.0)
 
 
 def map_batches(corpus: Corpus, articles: Sequence[Article], budget_tokens: int) -> list[list[Hit]]:
@@ -146,7 +142,7 @@ def _around(citation: Citation, hits: Sequence[Hit], article_text: Callable[[str
     text = article_text(hit.doc_id)
     spans = [(s, e) for s, e in split_sentences(text, hit.start, hit.end) if s < citation.end and e > citation.start]  # type: ignore[operator]
     start, end = (spans[0][0], spans[-1][1]) if spans else (citation.start, citation.end)
-    return Hit(f"{hit.doc_id}:{start}-{end}", hit.doc_id, hit.source, hit.title, hit.outlet, start, end, text[start:end], 0.0)  # type: ignore[arg-type]
+    return hit.narrowed(text, start, end)  # type: ignore[arg-type]
 
 
 def budget_notes(notes: Sequence[Note], budget_tokens: int) -> list[Note]:

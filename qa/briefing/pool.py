@@ -275,7 +275,7 @@ def build_pool(corpus: "Corpus", articles: Sequence[Article], topic: str | None 
             picked.extend(span for span in split_sentences(text, start, end) if usable(text[span[0] : span[1]]))
         picked = picked[:per_article]
         for position, (start, end) in enumerate(picked):
-            hit = Hit(f"{article.doc_id}:{start}-{end}", article.doc_id, article.source, article.title, article.outlet, start, end, text[start:end], 0.0)
+            hit = Hit.span(article, start, end)
             sentences.append(PoolSentence(hit, outlet, position, len(picked)))
     titles = [a.title for a in articles if a.title.strip()]
     emotive, neutral = affect_anchors()

@@ -82,7 +82,5 @@ def search(corpus: Corpus, query: str, k: int = 6, mode: Mode = "hybrid", fusion
     hits = []
     for cid, score in diversify(scored, k):
         chunk, article = committed[cid]
-        hits.append(
-            Hit(cid, chunk.doc_id, article.source, article.title, article.outlet, chunk.start, chunk.end, chunk.text, round(score, 6))
-        )
+        hits.append(Hit.span(article, chunk.start, chunk.end, score=round(score, 6), chunk_id=cid))
     return hits

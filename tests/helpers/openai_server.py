@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-from fake_llm import completion_body
+from tests.helpers.fake_llm import completion_body
 
 
 @dataclass

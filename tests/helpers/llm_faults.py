@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fake_llm import completion_body, error_body
-from index_checks import Snapshot, snapshot
-from openai_server import OpenAICompatibleServer, Scripted
-from qa_processes import Outcome, QAForkServer, free_port, qa_env
+from tests.helpers.fake_llm import completion_body, error_body
+from tests.helpers.index_checks import Snapshot, snapshot
+from tests.helpers.openai_server import OpenAICompatibleServer, Scripted
+from tests.helpers.processes import Outcome, QAForkServer, free_port, qa_env
 
 # A key nobody would type by accident; any of these pieces in any output is a leak.
 API_KEY = "sk-qa-LEAKCANARY-7f3e9c2a1b5d4e6f8a0b"

@@ -21,11 +21,11 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Mapping
 
-import pytest
+from tests.helpers.seeds import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+
 
 
 def free_port() -> int:
@@ -161,9 +161,3 @@ class QAForkServer:
             self.proc.stdout.close()
 
 
-@pytest.fixture(scope="module")
-def fork_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QAForkServer]:
-    """A QAForkServer for one test module (import this fixture into the module)."""
-    server = QAForkServer(tmp_path_factory.mktemp("forks"))
-    yield server
-    server.close()

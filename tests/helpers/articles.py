@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers.seeds import ROOT
+
 SAMPLE = ROOT / "eval" / "allsides_sample.jsonl"
 
 
