@@ -24,11 +24,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from bench.common import ROOT, percentile, vm_hwm_mb
-
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from qa.config import load_settings  # noqa: E402
+from qa.config import load_settings
 
 
 def _settings(index: str | None = None) -> Any:

@@ -26,6 +26,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
+from qa.jsonl import read_objects
 
 STANCES = ("left", "center", "right")
 DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "allsides" / "events.jsonl"
@@ -33,16 +34,7 @@ DEFAULT_EVENTS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "a
 
 def load_events(path: str | Path) -> list[dict]:
     """Read the events file (one JSON object per line, blank lines ignored)."""
-    events: list[dict] = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                events.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-    return events
+    return read_objects(path)
 
 
 def article_id(event_id: object, stance: str) -> str:

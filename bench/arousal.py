@@ -31,7 +31,7 @@ Each briefing must also cite at least two outlets (verified citations).
 in-project eval/allsides_sample.jsonl (4 events), which is what ``python -m bench --quick`` and the
 smoke test use. ``python -m bench`` runs this as its ``arousal`` item.
 
-Usage: ``python bench/arousal.py [N_EVENTS] [--words N] [--events PATH]`` prints JSON.
+Usage: ``python -m bench.arousal [N_EVENTS] [--words N] [--events PATH]`` prints JSON.
 """
 
 from __future__ import annotations
@@ -45,11 +45,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-try:  # as bench.arousal (python -m bench, the tests)
-    from bench.allsides import DEFAULT_EVENTS, load_events, to_articles
-except ImportError:  # as a script: python bench/arousal.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from allsides import DEFAULT_EVENTS, load_events, to_articles  # type: ignore[no-redef]
+from bench.allsides import DEFAULT_EVENTS, load_events, to_articles
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from bench.allsides import DEFAULT_EVENTS, load_events, to_articles, write_jsonl  # noqa: E402
+from qa.jsonl import read_objects
 
 PY = sys.executable
 # The AllSides corpus beside the project (the same override bench/embedder.py honours).
@@ -181,7 +180,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def load_questions(path: Path, answerable_only: bool = True) -> list[dict[str, Any]]:
     """Questions of one set (the eval/ schema), answerable ones only by default."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_objects(path)
     return [r for r in rows if r.get("answerable", True) or not answerable_only]
 
 

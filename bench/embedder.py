@@ -5,7 +5,7 @@ holding the graph qa built (same inputs and first output as the exported BERT gr
 expects) plus the tokenizer files from the bundled model. So the only differences left are
 Chroma's fixed 256-token padding and numpy pooling vs qa's dynamic padding.
 
-    /work/venv/bin/python bench/embedder.py        # prints a JSON dict
+    python -m bench.embedder        # prints a JSON dict
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+from bench.common import ROOT
 from qa.index.embedding import DEFAULT_NAME, OnnxEmbedder, default_model_dir
 
 CORPUS = Path(os.environ.get("QA_BENCH_CORPUS", ROOT.parent / "shared" / "corpora" / "allsides" / "events.jsonl"))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import child, floor_command, have_allsides, interleaved, median, qa_command, write_corpus
+from qa.jsonl import read_objects
 
 TARGET_RATIO = 0.8
 TARGET_PEAK_MB = 1500
@@ -27,7 +28,7 @@ SIGMA = 0.01
 
 
 def _base_articles(corpus: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_objects(corpus)
 
 
 def _chunk_counts(corpus: Path) -> list[int]:

@@ -189,9 +189,9 @@ def _retrieval(ret: dict[str, Any]) -> list[str]:
 
 # Hand-written: a larger run of the same benchmark, not part of `python -m bench` (which briefs 8
 # events). Measured by the briefing's author and reproduced, same figures, with the code of the
-# 2026-11-23 run (`python bench/arousal.py 30`, 32 s).
+# 2026-11-23 run (`python -m bench.arousal 30`, 32 s).
 AROUSAL_30 = (
-    "**At 30 events the briefing is not calmer by VADER.** `python bench/arousal.py 30` (the first 30 "
+    "**At 30 events the briefing is not calmer by VADER.** `python -m bench.arousal 30` (the first 30 "
     "multi-outlet events; measured by the briefing's author, reproduced on 2026-11-23 with the same "
     "figures): VADER mean |valence| per word, sources **0.1060** vs briefing **0.1094** (lead baseline "
     "0.1145); the briefing is lower in 15 of 30 events, equal in 1, higher in 14, mean paired difference +0.0034 "

@@ -25,6 +25,10 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from qa.evaluation.questions import normalise_answer
+from qa.jsonl import read_objects
+from qa.text import fold_typography
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO / "seeds"
 SEED_QUESTIONS = REPO / "eval" / "questions.jsonl"
@@ -49,16 +53,6 @@ _FURNITURE = re.compile(
 )
 _CAPTION_LEAD = re.compile(r"^\s*click to play video", re.IGNORECASE)
 
-_TYPOGRAPHIC = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-        "\u00ad": None,  # soft hyphen
-    }
-)
-_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u2009](?=\d{3}(?!\d))")
-_PUNCT = re.compile(r"[^\w\s]|_")
 _SPACE = re.compile(r"\s+")
 
 
@@ -68,14 +62,10 @@ _SPACE = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """Lowercase, strip accents, drop thousands separators, punctuation to spaces, collapse whitespace.
 
-    "5,000 U.S. troops" -> "5000 u s troops"; "al‑Muhandis’s" -> "al muhandis s".
+    "5,000 U.S. troops" -> "5000 u s troops"; "al‑Muhandis’s" -> "al muhandis s". The scorer's own
+    rule, so that a set this script passes is matched by ``qa eval`` the same way.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHIC))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _THOUSANDS.sub("", text)
-    text = _PUNCT.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
+    return normalise_answer(text)
 
 
 def alias_matches(alias: str, text: str) -> bool:
@@ -95,7 +85,7 @@ def answer_matches(answers: Iterable[str], text: str) -> bool:
 
 def _loose(text: str) -> str:
     """Whitespace and typographic quotes/dashes normalised, case kept: to explain a near miss."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text.translate(_TYPOGRAPHIC))).strip()
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", fold_typography(text))).strip()
 
 
 # --------------------------------------------------------------------------- furniture
@@ -169,13 +159,7 @@ def load_seed_articles(paths: Path | str | Iterable[Path | str] = SEEDS_DIR) -> 
 
 def load_jsonl_articles(path: Path | str) -> dict[str, str]:
     """Articles in qa's JSONL format (``id`` and ``text`` per line), e.g. eval/allsides_sample.jsonl."""
-    articles: dict[str, str] = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                obj = json.loads(line)
-                articles[str(obj["id"])] = obj["text"]
-    return articles
+    return {str(obj["id"]): obj["text"] for obj in read_objects(path)}
 
 
 def _allsides_module():
@@ -208,19 +192,7 @@ def load_articles_from_paths(paths: Iterable[Path | str], events: Path | str | N
 
 def load_questions(path: Path | str) -> list[dict]:
     """The questions of a set (raises ValueError on a line that is not a JSON object)."""
-    questions: list[dict] = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise ValueError(f"{path}:{number}: not a JSON object")
-            questions.append(obj)
-    return questions
+    return read_objects(path)
 
 
 # --------------------------------------------------------------------------- validation

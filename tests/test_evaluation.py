@@ -284,23 +284,6 @@ def test_usage_errors_and_clear_failures(run_cli, tmp_path: Path):
     assert code == 1 and "No recording at" in err
 
 
-def test_alias_normalisation_matches_the_validators(tmp_path: Path):
-    """qa.evaluation.questions (shipped in the package) and eval/validate.py (the data's checker) agree."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_qa_eval_validate_for_eval", REPO / "eval" / "validate.py")
-    validate = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(validate)
-    texts = ["Café “5,000” – al‑Muhandis’s 1,234,567 U.S.", "‚x‛ ′ „y‟ ″ ‐ ‒ ― −", "soft\u00adhyphen 6:30 a.m."]
-    for path in (SEED_SET, ALLSIDES_SET):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            texts += [row["question"], *row["answers"], *(e["quote"] for e in row["evidence"])]
-    for text in texts:
-        assert normalise_answer(text) == validate.normalise(text), text
-
-
 def test_live_run_against_a_local_server_records_and_replays(run_cli, monkeypatch, tmp_path: Path, writable_index):
     """--live over a real socket: an OpenAI-compatible server on localhost (serving the simulated model)."""
     import threading

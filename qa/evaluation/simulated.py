@@ -13,6 +13,11 @@ question's rarer words, among those holding the kind of thing asked for (a numbe
 a name, a place) when the question asks for one, answers with it, and quotes it the way models usually do, with straight
 quotes and dashes instead of typographic ones; the resolver must still verify those. When
 no sentence covers enough of the question it replies ``not_found``.
+
+It keeps its own stopwords, stemmer, number/date cues and quote straightening on purpose, rather
+than qa.text's: the eval scores qa's readers, and a stand-in that shared the extractive reader's
+word lists would be graded against itself. Only the sentence splitter is shared (the request's
+passages must be cut where qa cuts them for its quotes to verify).
 """
 
 from __future__ import annotations
