@@ -35,7 +35,7 @@ _LEADING = re.compile(r"^(?:and|but|while|whereas|although|though)\s+", re.IGNOR
 
 def find_differences(
     pool: Pool,
-    scores: Sequence[float],
+    scores: np.ndarray,
     article_text: Callable[[str], str],
     words: int,
     already: Sequence[Difference] = (),

@@ -133,8 +133,8 @@ def _salience(pool: Pool) -> np.ndarray:
 def story_vector(pool: Pool) -> np.ndarray:
     """The story's anchor: the titles and first two reporting sentences of each article."""
     leads = [pool.vectors[i] for i, s in enumerate(pool.sentences) if s.position < 2]
-    titles = pool.title_vectors if pool.title_vectors is not None else []
-    parts = list(titles) + leads
+    titles = list(pool.title_vectors) if pool.title_vectors is not None else []
+    parts = titles + leads
     anchor = unit(np.mean(parts, axis=0)) if parts else np.zeros(pool.vectors.shape[1])
     return anchor
 

@@ -130,9 +130,11 @@ def _str(value: object) -> str | None:
 
 
 def _importance(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return 2
     try:
-        return max(1, min(3, int(value)))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return max(1, min(3, int(float(value))))
+    except ValueError:
         return 2
 
 

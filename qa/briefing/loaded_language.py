@@ -80,7 +80,7 @@ def parse_lexicon(text: str) -> tuple[LexiconEntry, ...]:
 @functools.lru_cache(maxsize=None)
 def lexicon() -> tuple[LexiconEntry, ...]:
     """The shipped lexicon (cached)."""
-    text = resources.files("qa").joinpath("data", LEXICON_FILE).read_text(encoding="utf-8")
+    text = resources.files("qa").joinpath("data").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
     return parse_lexicon(text)
 
 

@@ -109,7 +109,7 @@ def _unit_after(text: str, pos: int) -> str:
         low = word.lower().rstrip(".")
         if low in _UNIT_SKIP or not word[0].islower() or len(low) < 3:
             continue
-        return low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+        return str(low[:-1] if low.endswith("s") and not low.endswith("ss") else low)
     return ""
 
 
@@ -297,7 +297,7 @@ def unit(vector: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=None)
 def _anchors_text() -> str:
-    return resources.files("qa").joinpath("data", AFFECT_FILE).read_text(encoding="utf-8")
+    return resources.files("qa").joinpath("data").joinpath(AFFECT_FILE).read_text(encoding="utf-8")
 
 
 def affect_anchors() -> tuple[list[str], list[str]]:

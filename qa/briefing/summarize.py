@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable, Sequence
 
+import numpy as np
+
 from qa.briefing.differences import find_differences
 from qa.briefing.extractive import pick, sentence_scores, story_vector
 from qa.briefing.llm import llm_briefing
@@ -126,9 +128,9 @@ def section_of(text: str) -> str:
     return WHO_SAID_WHAT if _SPEECH.search(text) else WHAT_HAPPENED
 
 
-def extractive_statements(pool: Pool, scores: Sequence[float], words: int, article_text: Callable[[str], str]) -> list[Statement]:
+def extractive_statements(pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]) -> list[Statement]:
     """The offline body: picked sentences, quoted exactly, grouped and in reading order."""
-    chosen = pick(pool, scores, words)  # type: ignore[arg-type]
+    chosen = pick(pool, scores, words)
     statements = []
     for i in sorted(chosen, key=lambda i: (section_of(pool.sentences[i].text) != WHAT_HAPPENED, _reading_order(pool, i))):
         sentence = pool.sentences[i]
@@ -179,9 +181,10 @@ def _same_fact_elsewhere(pool: Pool, i: int) -> list[tuple[str, int]]:
 def flag_loaded(statements: Sequence[Statement], differences: Sequence[Difference]) -> list[Flag]:
     """Charged lexicon terms the briefing uses in its own voice."""
     flags = []
-    for where, items in (("sentences", statements), ("differences", differences)):
-        for index, item in enumerate(items):
-            for term in unattributed(item.text):
+    texts = {"sentences": [s.text for s in statements], "differences": [d.text for d in differences]}
+    for where, items in texts.items():
+        for index, text in enumerate(items):
+            for term in unattributed(text):
                 flags.append(Flag(term.term, term.category, term.plain, where, index, term.start, term.end))
     return flags
 
@@ -193,8 +196,8 @@ def outlet_uses(pool: Pool, statements: Sequence[Statement], differences: Sequen
         docs.setdefault(outlet_key(article), []).append(article.doc_id)
     by_doc = {d: o for o, ds in docs.items() for d in ds}
     counts = dict.fromkeys(docs, 0)
-    for item in [*statements, *differences]:
-        for c in item.citations:
+    for citations in [*(s.citations for s in statements), *(d.citations for d in differences)]:
+        for c in citations:
             if c.verified and c.doc_id in by_doc:
                 counts[by_doc[c.doc_id]] += 1
     return [OutletUse(o, tuple(ds), counts[o]) for o, ds in docs.items()]

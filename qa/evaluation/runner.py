@@ -173,7 +173,8 @@ class _Readers:
         """The primary reader first, then (with compare) the other offline readers."""
         kinds: list[ReaderKind] = [self.options.reader]
         if self.options.compare:
-            kinds += [k for k in ("simulated", "extractive") if k not in kinds]  # type: ignore[misc]
+            others: tuple[ReaderKind, ...] = ("simulated", "extractive")
+            kinds += [k for k in others if k not in kinds]
         return kinds
 
     def model(self, kind: ReaderKind) -> str:
@@ -187,6 +188,7 @@ class _Readers:
         if kind == "extractive":
             return ExtractiveReader(corpus.embedder)
         recorder = self.recorder if kind == self.options.reader else None
+        client: httpx2.Client | None
         if kind == "simulated":
             settings = replace(self.settings, openai_api_key=SIMULATED_KEY, openai_base_url=SIMULATED_BASE_URL, model=SIMULATED_MODEL, max_retries=0)
             transport = httpx2.MockTransport(SimulatedModel().handle)

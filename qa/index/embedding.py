@@ -246,7 +246,7 @@ class OpenAIEmbedder:
         """Embed texts with ``client.embeddings.create`` in batches."""
         if self._client is None:
             self._client = make_client(self.settings)
-        rows: list[list[float]] = []
+        rows: list[Any] = []  # whatever the endpoint sent: checked below
         for start in range(0, len(texts), OPENAI_BATCH_SIZE):
             # The API rejects empty strings; a space embeds as "nothing" just as well.
             batch = [t if t.strip() else " " for t in texts[start : start + OPENAI_BATCH_SIZE]]
