@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -93,19 +94,9 @@ def report_text(report: EvalReport) -> str:
 
 
 def _result_json(result: QuestionResult) -> dict[str, Any]:
-    return {
-        "id": result.id,
-        "category": result.category,
-        "answerable": result.answerable,
-        "status": result.status,
-        "correct": result.correct,
-        "answer": result.answer,
-        "citations": result.citations,
-        "verified": result.verified,
-        "supported": result.supported,
-        "rank": result.rank,
-        "cited": list(result.cited),
-    }
+    data = asdict(result)
+    del data["question"]  # the set has it; the per-question rows stay short
+    return {**data, "cited": list(result.cited)}
 
 
 def report_json(report: EvalReport) -> dict[str, Any]:
