@@ -135,6 +135,11 @@ def _after_retries(retries: int) -> str:
 
 def extract_json_object(text: str) -> dict[str, Any] | None:
     """Return the first JSON object in a reply, tolerating prose and ```json fences."""
+    # Hand-written on purpose. json-repair (0.64) was tried on the replies tests/test_llm.py
+    # sends: it also finds objects in prose and fences, but it "repairs" a truncated reply
+    # ('..."answer": "168", citations: [}') into {"citations": []} -- an answer with its
+    # citations silently lost -- and returns a list for a <think> block followed by the reply.
+    # qa accepts only JSON the model really wrote, and asks the model once to repair the rest.
     text = _THINK.sub("", text).strip()
     candidates = [text] + [m.group(1).strip() for m in _FENCE.finditer(text)]
     for candidate in candidates:
