@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = frozenset(
-    "u.s u.k u.n e.u mr mrs ms dr prof gen lt col sgt capt sen rep gov st jr sr inc corp co ltd "
-    "jan feb mar apr jun jul aug sep sept oct nov dec no vs etc approx est dept".split()
+    "u.s u.k u.n e.u mr mrs ms dr prof gen lt col sgt capt sen sens rep reps gov st jr sr inc corp co ltd "
+    "jan feb mar apr jun jul aug sep sept oct nov dec no vs etc approx est dept h.r res".split()
 )
 # A boundary: terminal punctuation, optional closing quote/bracket, whitespace, then an opener.
 _BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?\w)")
