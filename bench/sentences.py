@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import statistics
@@ -62,7 +63,8 @@ def sample_texts(quick: bool = False) -> tuple[str, list[tuple[str, str]]]:
         arts = list(common.to_articles(common.load_events(common.EVENTS)))
         label = f"{len(docs)} seed articles + all {len(arts)} articles of the 506 AllSides events"
     else:
-        arts = [json.loads(line) for line in common.SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = common.SAMPLE.read_text(encoding="utf-8").splitlines()
+        arts = [json.loads(line) for line in lines if line.strip()]
         label = f"{len(docs)} seed articles + the {len(arts)} articles of eval/allsides_sample.jsonl"
     return label, docs + [(a["id"], a["text"]) for a in arts]
 
@@ -112,7 +114,8 @@ def exactness(text: str, spans: Spans) -> list[str]:
         covered[s:e] = b"\x01" * (e - s)
     lost = [i for i, ch in enumerate(text) if not covered[i] and not ch.isspace()]
     if lost:
-        problems.append(f"{len(lost)} non-space characters in no span, first at {lost[0]}: {text[lost[0]:lost[0] + 30]!r}")
+        first = text[lost[0] : lost[0] + 30]
+        problems.append(f"{len(lost)} non-space characters in no span, first at {lost[0]}: {first!r}")
     return problems
 
 
@@ -157,7 +160,8 @@ def score(cases: Iterable[dict[str, Any]], splitter: Callable[[str], Spans]) -> 
     for case in cases:
         said = has_boundary(splitter(case["context"]), case["context"], case["context_offset"])
         truth = bool(case["true_boundary"])
-        tp, fp, fn, tn = tp + (said and truth), fp + (said and not truth), fn + (truth and not said), tn + (not said and not truth)
+        tp, fp = tp + (said and truth), fp + (said and not truth)
+        fn, tn = fn + (truth and not said), tn + (not said and not truth)
         if said != truth:
             wrong.append(case["id"])
     n = tp + fp + fn + tn
@@ -173,6 +177,21 @@ def _by_class(cases: list[dict[str, Any]], splitters: dict[str, Callable[[str], 
         out[cls] = {"cases": len(group), "true_boundaries": sum(bool(c["true_boundary"]) for c in group),
                     **{name: score(group, fn)["correct"] for name, fn in splitters.items()}}
     return out
+
+
+def _summary(group: list[dict[str, Any]], splitters: dict[str, Callable[[str], Spans]]) -> dict[str, Any]:
+    unsure = [c for c in group if not c.get("sure", True)]
+    no_quote = [c for c in group if c["class"] != "quote"]
+    return {
+        "cases": len(group), "true_boundaries": sum(bool(c["true_boundary"]) for c in group),
+        "split_by_qa": sum(c["split_by"] == "qa" for c in group),
+        **{name: score(group, fn) for name, fn in splitters.items()},
+        "by_class": _by_class(group, splitters),
+        "unsure": {"cases": len(unsure),
+                   **{name: score(unsure, fn)["correct"] for name, fn in splitters.items()}},
+        "without_quote": {"cases": len(no_quote),
+                          **{name: score(no_quote, fn)["correct"] for name, fn in splitters.items()}},
+    }
 
 
 def _speed(docs: list[tuple[str, str]], segmenter: Any, rounds: int) -> dict[str, Any]:
@@ -200,6 +219,7 @@ def _speed(docs: list[tuple[str, str]], segmenter: Any, rounds: int) -> dict[str
         **{f"{name}_sentences_per_s": round(counts[name] / med[name]) for name in todo},
         "ratio": round(med["pysbd"] / med["qa"], 1),  # qa's speed / pysbd's (same chars, per-line pysbd)
         "ratio_whole": round(med["pysbd_whole"] / med["qa"], 1),
+        "ratio_rounds": [round(p / q, 1) for p, q in zip(runs["pysbd"], runs["qa"])],
     }
 
 
@@ -225,7 +245,7 @@ def run(quick: bool = False, rounds: int = 5) -> dict[str, Any]:
     union = ours_n + theirs_n - both
     result: dict[str, Any] = {
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "machine": {"cpu": common.cpu_model(), "cores": common.machine()["cores"], "load": common.load_average()},
+        "machine": {"cpu": common.cpu_model(), "cores": os.cpu_count(), "load": common.load_average()},
         "pysbd_version": metadata.version("pysbd"), "sample": label, "articles": len(docs),
         "chars": sum(len(t) for _, t in docs),
         "boundaries": {"qa": ours_n, "pysbd": theirs_n, "both": both, "either": union,
@@ -236,12 +256,10 @@ def run(quick: bool = False, rounds: int = 5) -> dict[str, Any]:
     }
     cases = [c for c in load_cases() if c.get("true_boundary") is not None] if CASES.is_file() else []
     if cases:
-        splitters: dict[str, Callable[[str], Spans]] = {"qa": split_sentences, "pysbd": lambda t: pysbd_spans(segmenter, t)}
+        splitters: dict[str, Callable[[str], Spans]] = {
+            "qa": split_sentences, "pysbd": lambda t: pysbd_spans(segmenter, t)}
         result["adjudicated"] = {
-            half: {"cases": len(group), "true_boundaries": sum(bool(c["true_boundary"]) for c in group),
-                   "split_by_qa": sum(c["split_by"] == "qa" for c in group),
-                   **{name: score(group, fn) for name, fn in splitters.items()},
-                   "by_class": _by_class(group, splitters)}
+            half: _summary(group, splitters)
             for half, group in (("report", [c for c in cases if c["half"] == "report"]),
                                 ("tuning", [c for c in cases if c["half"] == "tuning"]), ("all", cases))
         }
@@ -261,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         if segmenter is None:
             parser.error("--draft needs pysbd")
         cases = draft_cases(sample_texts(args.quick)[1], segmenter)
-        args.draft.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+        lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases)
+        args.draft.write_text(lines, encoding="utf-8")
         return 0
     result = run(quick=args.quick, rounds=args.rounds)
     if args.print or args.quick:
