@@ -2,6 +2,7 @@
 
     python -m bench                 # full run (~10-15 min on 2 cores): writes bench/RESULTS.md and bench/results.json
     python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
+    python -m bench.sentences       # item 8 alone (~30 s): merged into results.json, RESULTS.md re-rendered
     python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes nothing unless --out)
     python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
     python -m bench --render        # re-render RESULTS.md from results.json (after editing profile_notes.md)
@@ -21,7 +22,7 @@ from typing import Any
 
 from bench import common, report
 
-ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal")
+ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences")
 HERE = Path(__file__).resolve().parent
 
 
@@ -64,6 +65,11 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
     if "arousal" in only:
         _log("7. briefing arousal: offline briefings vs their source articles")
         results["arousal"] = run_arousal(quick)
+    if "sentences" in only:
+        _log("8. sentence splitter: qa vs pysbd (skipped without pysbd)")
+        from bench import sentences
+
+        results["sentences"] = sentences.run(quick=quick)
     results["load_after"] = common.load_average()
     return results
 

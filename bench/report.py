@@ -67,6 +67,8 @@ def _summary(r: dict[str, Any]) -> list[str]:
     ar = r.get("arousal")
     if ar:
         rows.append(_arousal_row(ar))
+    if r.get("sentences"):
+        rows.append(_sentences_row(r["sentences"]))
     out = ["| # | figure | measured | reference (same run) | target | result |", "|---|---|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} | {e} | {_verdict(f)} |" for a, b, c, d, e, f in rows]
     return out
@@ -317,6 +319,124 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
     return out
 
 
+# Hand-written: the figures of qa's splitter before the abbreviation change that the tuning half of
+# the judged cases led to (same texts, same cases; the bench measures the code as it is now).
+SENTENCES_BEFORE = (
+    "Before the tuning-half change (\"sens\", \"reps\", \"res\", \"h.r\" added to qa's abbreviations), "
+    "qa's splitter was right on 36 of the 50 report cases (tuning half: 40 of 50) and agreement was "
+    "0.896 (1,385 of 1,545 boundaries); the change removed 21 qa-only boundaries, each a wrong split "
+    "(\"Sens. ‖ Kyrsten Sinema\", \"H.R. ‖ 4\"), and added none."
+)
+SENTENCES_METHOD = (
+    "qa's `split_sentences` splits at every line break by design, so pysbd (`language=\"en\", "
+    "clean=False, char_span=True`) is given each line alone, its spans are trimmed of the whitespace "
+    "it keeps, and only boundaries *inside* a line are compared (a boundary = the start of a sentence "
+    "that is not the first of its line)."
+)
+SENTENCES_JUDGED = (
+    "**Judged disagreements.** bench/data/sentence_boundaries.jsonl: 100 of the 161 disagreements of "
+    "the splitter as it was before any change (seeded sample, `--draft`), each read in its paragraph "
+    "and judged by hand, then split (seeded) into a tuning half, the only evidence a change to qa's "
+    "splitter was allowed to use, and a report half. Rule: a true boundary ends one orthographic "
+    "sentence and starts the next, *including* between sentences inside one quotation; an ellipsis "
+    "is a boundary only where a complete sentence ends before it; a paragraph cut off with \"...\" "
+    "has none. Precision and recall are over these disagreement cases only, not over all boundaries."
+)
+SENTENCES_ERRORS = (
+    "Where pysbd is wrong it splits inside \"is...\" truncations, before the comma of \"D-W.Va.,\" and "
+    "inside \"Jan. 6. attack\", and it keeps every judged multi-sentence quotation whole; where qa is "
+    "wrong it is an abbreviation or initials before a name or number that it does not know (\"Maj. "
+    "Gen.\", \"T.H. Chan\", \"p.m. ET\") or one that does end a sentence (\"in the U.K.\", \"ISIS-K.\")."
+)
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _sentences_row(se: dict[str, Any]) -> tuple[str, str, str, str, str, bool | None]:
+    if "skipped" in se:
+        return ("8", "sentence splitter vs pysbd", f"skipped: {se['skipped']}", "", "", None)
+    rep, sp = se["adjudicated"]["report"], se["speed"]
+    return ("8", f"sentence splitter, judged disagreements (report half, n={rep['cases']})",
+            f"qa right on {rep['qa']['correct']}",
+            f"pysbd right on {rep['pysbd']['correct']}; agreement {se['boundaries']['agreement']:.3f}; "
+            f"qa **{sp['ratio']:.0f}x** pysbd's speed", "—", None)
+
+
+def _sentences(se: dict[str, Any]) -> list[str]:
+    if "skipped" in se:
+        return [f"Skipped: {se['skipped']}."]
+    b, sp, ex, m = se["boundaries"], se["speed"], se["exactness"], se["machine"]
+    out = [
+        f"Measured separately by `python -m bench.sentences` on {se['date']} ({m['cpu']}, {m['cores']} "
+        f"cores, load {m['load']}), pysbd {se['pysbd_version']}; `python -m bench` reruns it as item "
+        f"`sentences`. Texts: {se['sample']} ({se['articles']:,} texts, {se['chars']:,} characters).",
+        "",
+        f"{SENTENCES_METHOD} Given whole articles instead, pysbd put "
+        f"{se['pysbd_whole_spans_across_line_breaks']} sentences across a line break.",
+        "",
+        "| | intra-line boundaries | only this splitter |", "|---|---|---|",
+        f"| qa | {b['qa']:,} | {b['qa_only']:,} |",
+        f"| pysbd | {b['pysbd']:,} | {b['pysbd_only']:,} |",
+        "",
+        f"Agreement: **{b['agreement']:.3f}** ({b['both']:,} boundaries both produce of {b['either']:,} "
+        "either produces).",
+        "",
+        SENTENCES_JUDGED,
+        "",
+        "| half | cases | true boundaries | qa right | qa P / R | pysbd right | pysbd P / R "
+        "| without the quote class (qa / pysbd right) | unsure cases (qa / pysbd right) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for half in ("report", "tuning", "all"):
+        h = se["adjudicated"][half]
+        q, p, wq, u = h["qa"], h["pysbd"], h["without_quote"], h["unsure"]
+        out.append(
+            f"| {half} | {h['cases']} | {h['true_boundaries']} "
+            f"| **{q['correct']}** | {_pct(q['precision'])} / {_pct(q['recall'])} "
+            f"| **{p['correct']}** | {_pct(p['precision'])} / {_pct(p['recall'])} "
+            f"| {wq['qa']} / {wq['pysbd']} of {wq['cases']} | {u['qa']} / {u['pysbd']} of {u['cases']} |"
+        )
+    rep = se["adjudicated"]["report"]
+    out += ["", "Report half by class (cases right):", "",
+            "| class | cases | true boundaries | qa | pysbd |", "|---|---|---|---|---|"]
+    for cls, c in rep["by_class"].items():
+        out.append(f"| {cls} | {c['cases']} | {c['true_boundaries']} | {c['qa']} | {c['pysbd']} |")
+    quote, wq = rep["by_class"].get("quote", {"qa": 0, "pysbd": 0}), rep["without_quote"]
+    lead = rep["qa"]["correct"] - rep["pysbd"]["correct"]
+    speeds = {name: ", ".join(f"{x:.3f}" for x in sp[f"{name}_s"]) for name in ("qa", "pysbd", "pysbd_whole")}
+    out += [
+        "",
+        f"{SENTENCES_ERRORS} The quote class is {quote['qa'] - quote['pysbd']} of qa's {lead}-case lead on "
+        f"the report half, so that much rests on the rule above; without it qa is right on {wq['qa']} and "
+        f"pysbd on {wq['pysbd']} of {wq['cases']}.",
+        "",
+        SENTENCES_BEFORE,
+        "",
+        "**Exactness** (every span exact, trimmed, non-empty, in order, non-overlapping, all non-space "
+        f"text covered): qa {ex['qa']['violations']} violations; pysbd per line, after trimming, "
+        f"{ex['pysbd']['violations']}; pysbd's own `char_span` offsets (`line[start:end] == sent`) "
+        f"{ex['pysbd_raw']['violations']} mismatches per line and {ex['pysbd_whole']['violations']} on "
+        "whole articles. pysbd's spans include the trailing whitespace, so qa would have to trim them.",
+        "",
+        f"**Speed** (same process, same {sp['chars']:,} characters, alternating, {sp['rounds']} rounds, "
+        "medians; pysbd's Segmenter built once outside the clock):",
+        "",
+        "| splitter | characters/s | sentences/s | seconds per round |", "|---|---|---|---|",
+        f"| qa | {sp['qa_chars_per_s']:,} | {sp['qa_sentences_per_s']:,} | {speeds['qa']} |",
+        f"| pysbd, per line | {sp['pysbd_chars_per_s']:,} | {sp['pysbd_sentences_per_s']:,} "
+        f"| {speeds['pysbd']} |",
+        f"| pysbd, whole article | {sp['pysbd_whole_chars_per_s']:,} | {sp['pysbd_whole_sentences_per_s']:,} "
+        f"| {speeds['pysbd_whole']} |",
+        "",
+        f"qa's splitter is **{sp['ratio']:.0f}x** pysbd's speed per line, ratio of the medians (round by round: "
+        f"{', '.join(f'{x:.0f}x' for x in sp.get('ratio_rounds', []))}; {sp['ratio_whole']:.0f}x against pysbd "
+        "on whole articles).",
+    ]
+    return out
+
+
 def render(r: dict[str, Any]) -> str:
     """The whole RESULTS.md."""
     m = r["machine"]
@@ -350,6 +470,8 @@ def render(r: dict[str, Any]) -> str:
                 f"qa's own share {st['help_beyond_python_s']:.3f} s."]
     if r.get("arousal"):
         out += ["", "## 7. Briefing arousal (issue 4)", "", *_arousal(r["arousal"])]
+    if r.get("sentences"):
+        out += ["", "## 8. Sentence splitter: qa vs pysbd", "", *_sentences(r["sentences"])]
     if NOTES.is_file():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"

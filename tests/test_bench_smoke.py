@@ -123,6 +123,19 @@ def test_arousal_bench_on_allsides() -> None:
     assert result["events"] == 1 and result["every_briefing_cites_two_outlets"] and result["every_citation_verified"]
 
 
+def test_sentences_bench_runs_or_says_why_not() -> None:
+    from bench import sentences
+
+    result = sentences.run(quick=True)
+    if "skipped" in result:  # pysbd is in the `bench` extra, not `dev`
+        assert "pysbd" in result["skipped"] and report._sentences(result)
+        assert report._sentences_row(result)[0] == "8"
+        return
+    assert result["boundaries"]["either"] > 0 and result["exactness"]["qa"]["violations"] == 0
+    assert result["adjudicated"]["report"]["cases"] == 50 and result["speed"]["ratio"] > 0
+    assert "pysbd" in report._sentences_row(result)[3] and len(report._sentences(result)) > 20
+
+
 # -- the search changes made for the benchmarks ----------------------------------------------------
 
 
