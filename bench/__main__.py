@@ -1,11 +1,11 @@
 """`python -m bench` (`make bench`): run every benchmark and rewrite bench/RESULTS.md.
 
-    python -m bench                 # full run (~10-15 min on 2 cores): writes bench/RESULTS.md and bench/results.json
-    python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
-    python -m bench.sentences       # item 8 alone (~30 s): merged into results.json, RESULTS.md re-rendered
-    python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes nothing unless --out)
-    python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
-    python -m bench --render        # re-render RESULTS.md from results.json (after editing profile_notes.md)
+python -m bench                 # full run (~10-15 min on 2 cores): writes bench/RESULTS.md and bench/results.json
+python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
+python -m bench.sentences       # item 8 alone (~30 s): merged into results.json, RESULTS.md re-rendered
+python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes nothing unless --out)
+python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
+python -m bench --render        # re-render RESULTS.md from results.json (after editing profile_notes.md)
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _log(message: str) -> None:
 
 def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
     """Run the selected items in dependency order (ingest builds the indexes query/retrieval use)."""
-    from bench import arousal, embed_speed, ingest_speed, query_speed, retrieval, startup
+    from bench import embed_speed, ingest_speed, query_speed, retrieval, startup
 
     full_corpus = common.have_allsides() and not quick
     results: dict[str, Any] = {"machine": common.machine(), "quick": quick}
@@ -46,17 +46,30 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
     if only & {"ingest", "query"} or ("retrieval" in only and full_corpus):
         _log("2-3. ingest: base corpus vs bare embedder, growth, incremental")
         sizes = [200, 1_000] if quick else [1_000, 10_000, 100_000]
-        ingest = ingest_speed.run(work / "ingest", sizes=sizes, rounds=1 if quick else 2,
-                                  incremental_rounds=1 if quick else 3, quick=quick)
+        ingest = ingest_speed.run(
+            work / "ingest",
+            sizes=sizes,
+            rounds=1 if quick else 2,
+            incremental_rounds=1 if quick else 3,
+            quick=quick,
+        )
         if "ingest" in only:
             results["ingest"] = ingest
     if "query" in only and ingest:
         _log("4. warm search latency and cold qa ask vs the floor")
-        indexes = {f"{g['chunks'] // 1000}k" if g["chunks"] >= 1000 else str(g["chunks"]): Path(g["index"]) for g in ingest["growth"]}
+        indexes = {
+            f"{g['chunks'] // 1000}k" if g["chunks"] >= 1000 else str(g["chunks"]): Path(g["index"])
+            for g in ingest["growth"]
+        }
         if full_corpus:
             indexes = {"AllSides (real vectors)": Path(ingest["real"]["index"]), **indexes}
-        questions = [q["question"] for q in common.load_questions(common.BENCH_QUESTIONS if full_corpus else common.SEED_QUESTIONS)]
-        results["query"] = query_speed.run(indexes, questions, work, warm_rounds=1 if quick else 2, cold_rounds=1 if quick else 5)
+        questions = [
+            q["question"]
+            for q in common.load_questions(common.BENCH_QUESTIONS if full_corpus else common.SEED_QUESTIONS)
+        ]
+        results["query"] = query_speed.run(
+            indexes, questions, work, warm_rounds=1 if quick else 2, cold_rounds=1 if quick else 5
+        )
     if "retrieval" in only:
         _log("5. retrieval quality: hybrid vs dense vs BM25")
         corpus_index = Path(ingest["real"]["index"]) if ingest and full_corpus else None
@@ -89,23 +102,40 @@ def run_arousal(quick: bool) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description="Run qa's benchmarks and write bench/RESULTS.md.")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes and in-project data only (a minute or two)")
-    parser.add_argument("--only", default=",".join(ITEMS), help=f"comma-separated subset of: {', '.join(ITEMS)}")
-    parser.add_argument("--out", type=Path, help="report path (default bench/RESULTS.md; --quick prints to stdout instead)")
-    parser.add_argument("--keep", type=Path, help="work in this directory and keep it (indexes, corpora, vectors)")
-    parser.add_argument("--render", action="store_true", help="only re-render bench/RESULTS.md from bench/results.json")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Run qa's benchmarks and write bench/RESULTS.md."
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes and in-project data only (a minute or two)"
+    )
+    parser.add_argument(
+        "--only", default=",".join(ITEMS), help=f"comma-separated subset of: {', '.join(ITEMS)}"
+    )
+    parser.add_argument(
+        "--out", type=Path, help="report path (default bench/RESULTS.md; --quick prints to stdout instead)"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="work in this directory and keep it (indexes, corpora, vectors)"
+    )
+    parser.add_argument(
+        "--render", action="store_true", help="only re-render bench/RESULTS.md from bench/results.json"
+    )
     args = parser.parse_args(argv)
     if args.render:
         out = args.out or HERE / "RESULTS.md"
-        out.write_text(report.render(json.loads(out.with_name("results.json").read_text(encoding="utf-8"))), encoding="utf-8")
+        out.write_text(
+            report.render(json.loads(out.with_name("results.json").read_text(encoding="utf-8"))),
+            encoding="utf-8",
+        )
         return 0
     only = {item.strip() for item in args.only.split(",") if item.strip()}
     unknown = only - set(ITEMS)
     if unknown:
         parser.error(f"unknown items: {', '.join(sorted(unknown))}")
     if not common.have_allsides():
-        _log(f"AllSides corpus not found at {common.EVENTS}: using the in-project sample; corpus-wide items skipped")
+        _log(
+            f"AllSides corpus not found at {common.EVENTS}: using the in-project sample; corpus-wide items skipped"
+        )
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="qa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -117,14 +147,20 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     results["minutes"] = (time.perf_counter() - started) / 60
     results["date"] = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    results["command"] = "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if only != set(ITEMS) else "")
+    results["command"] = (
+        "python -m bench"
+        + (" --quick" if args.quick else "")
+        + (f" --only {args.only}" if only != set(ITEMS) else "")
+    )
     text = report.render(results)
     out = args.out or (None if args.quick else HERE / "RESULTS.md")
     if out is None:
         print(text)
     else:
         out.write_text(text, encoding="utf-8")
-        out.with_name("results.json").write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+        out.with_name("results.json").write_text(
+            json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8"
+        )
         _log(f"wrote {out} and {out.with_name('results.json')} ({results['minutes']:.1f} min)")
     return 0
 

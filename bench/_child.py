@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from bench.common import ROOT, percentile, vm_hwm_mb
+from bench.common import percentile, vm_hwm_mb
 from qa.config import load_settings
 
 
@@ -109,8 +110,8 @@ def task_ingest(
     import tokenizers  # noqa: F401
 
     import qa.index.embedding
-    from qa.ingest.pipeline import ingest
     from qa.index.manifest import Store
+    from qa.ingest.pipeline import ingest
 
     embed_s: list[float] = []
     upsert_s: list[float] = []
@@ -155,7 +156,9 @@ def _stats_ms(values: list[float]) -> dict[str, float]:
     }
 
 
-def task_search(index: str, questions: list[str], rounds: int = 2, k: int = 6, mode: str = "hybrid") -> dict[str, Any]:
+def task_search(
+    index: str, questions: list[str], rounds: int = 2, k: int = 6, mode: str = "hybrid"
+) -> dict[str, Any]:
     """Warm search latency over the questions (after a warm-up pass), plus each component alone."""
     from qa.index.corpus import Corpus
     from qa.index.search import _candidates, search

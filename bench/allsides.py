@@ -24,8 +24,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
+
 from qa.jsonl import read_objects
 
 STANCES = ("left", "center", "right")
@@ -84,9 +85,13 @@ def write_jsonl(articles: Iterable[dict], out: str | Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Convert AllSides events.jsonl into qa's JSONL article format.")
+    parser = argparse.ArgumentParser(
+        description="Convert AllSides events.jsonl into qa's JSONL article format."
+    )
     parser.add_argument("out", help="output .jsonl path (one article per line)")
-    parser.add_argument("--events", default=str(DEFAULT_EVENTS), help=f"events.jsonl path (default: {DEFAULT_EVENTS})")
+    parser.add_argument(
+        "--events", default=str(DEFAULT_EVENTS), help=f"events.jsonl path (default: {DEFAULT_EVENTS})"
+    )
     parser.add_argument("--event-ids", default="", help="comma-separated event ids to keep (default: all)")
     args = parser.parse_args(argv)
     try:

@@ -94,10 +94,16 @@ def events_from_articles(rows: list[dict]) -> list[dict]:
         if len(parts) < 3 or parts[0] != "as":
             raise ValueError(f"{row['id']!r}: not an AllSides article id (as-<event>-<stance>)")
         event_id, stance = "-".join(parts[1:-1]), parts[-1]
-        event = events.setdefault(event_id, {"id": event_id, "issue": row.get("title", ""),
-                                             "date": row.get("published", ""), "news": {}})
-        event["news"][stance] = {"newsTitle": row.get("title", ""), "newsSource": row.get("outlet", ""),
-                                 "newsLink": row.get("url", ""), "newBody": row["text"]}
+        event = events.setdefault(
+            event_id,
+            {"id": event_id, "issue": row.get("title", ""), "date": row.get("published", ""), "news": {}},
+        )
+        event["news"][stance] = {
+            "newsTitle": row.get("title", ""),
+            "newsSource": row.get("outlet", ""),
+            "newsLink": row.get("url", ""),
+            "newBody": row["text"],
+        }
     return list(events.values())
 
 
@@ -109,8 +115,14 @@ def load_event_source(path: str | Path) -> list[dict]:
     return rows
 
 
-def paired(rows: list[dict], measure: str, a: str = "briefing", b: str = "sources",
-           resamples: int = 10_000, seed: int = 0) -> dict[str, Any] | None:
+def paired(
+    rows: list[dict],
+    measure: str,
+    a: str = "briefing",
+    b: str = "sources",
+    resamples: int = 10_000,
+    seed: int = 0,
+) -> dict[str, Any] | None:
     """Per-event ``a - b`` for one measure: how many events are lower/equal/higher, the mean
     difference and a 95% percentile-bootstrap interval for it (events resampled; fixed seed)."""
     import random
@@ -122,9 +134,13 @@ def paired(rows: list[dict], measure: str, a: str = "briefing", b: str = "source
     rng = random.Random(seed)
     boots = sorted(mean(rng.choices(diffs, k=len(diffs))) for _ in range(resamples))
     return {
-        "lower": sum(d < 0 for d in diffs), "equal": sum(d == 0 for d in diffs), "higher": sum(d > 0 for d in diffs),
+        "lower": sum(d < 0 for d in diffs),
+        "equal": sum(d == 0 for d in diffs),
+        "higher": sum(d > 0 for d in diffs),
         "mean_diff": round(mean(diffs), 5),
-        "relative": round(mean(diffs) / mean(y for _, y in values), 4) if mean(y for _, y in values) else None,
+        "relative": round(mean(diffs) / mean(y for _, y in values), 4)
+        if mean(y for _, y in values)
+        else None,
         "ci95": [round(boots[int(0.025 * resamples)], 5), round(boots[int(0.975 * resamples) - 1], 5)],
     }
 
@@ -156,8 +172,8 @@ def _lead(pool: Any, words: int) -> str:
 
 def brief_event(event: dict, words: int, table: dict[str, float] | None, workdir: Path) -> dict[str, Any]:
     """Ingest one event into a fresh index, brief it offline, and score the texts."""
-    from qa.briefing.summarize import summarize
     from qa.briefing.pool import build_pool
+    from qa.briefing.summarize import summarize
     from qa.config import load_settings
     from qa.index.corpus import Corpus
     from qa.ingest.pipeline import ingest
@@ -171,12 +187,21 @@ def brief_event(event: dict, words: int, table: dict[str, float] | None, workdir
         raise RuntimeError(f"event {event['id']}: ingest failed: {report.failed}")
     with Corpus(settings) as corpus:
         briefing = summarize(corpus, words=words, offline=True)
-        pool = build_pool(corpus, [a for a in (corpus.store.article(d) for d in report.added) if a is not None])
+        pool = build_pool(
+            corpus, [a for a in (corpus.store.article(d) for d in report.added) if a is not None]
+        )
         body = " ".join(s.text for s in briefing.sentences)
         everything = " ".join([body, *(d.text for d in briefing.differences)])
-        cited = {c.outlet or c.doc_id for item in [*briefing.sentences, *briefing.differences] for c in item.citations if c.verified}
+        cited = {
+            c.outlet or c.doc_id
+            for item in [*briefing.sentences, *briefing.differences]
+            for c in item.citations
+            if c.verified
+        }
         cited_body = {c.outlet or c.doc_id for s in briefing.sentences for c in s.citations if c.verified}
-        all_verified = all(c.verified for item in [*briefing.sentences, *briefing.differences] for c in item.citations)
+        all_verified = all(
+            c.verified for item in [*briefing.sentences, *briefing.differences] for c in item.citations
+        )
         sources_text = "\n".join(a["text"] for a in articles)
         return {
             "event": event["id"],
@@ -228,11 +253,18 @@ def run(n_events: int = 8, words: int = 80, events_path: str | Path = DEFAULT_EV
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Emotional arousal of offline briefings vs their source articles.")
+    parser = argparse.ArgumentParser(
+        description="Emotional arousal of offline briefings vs their source articles."
+    )
     parser.add_argument("n_events", nargs="?", type=int, default=8)
-    parser.add_argument("--words", type=int, default=80, help="briefing length (the AllSides excerpts are ~95 words each)")
-    parser.add_argument("--events", default=str(DEFAULT_EVENTS),
-                        help="AllSides events.jsonl, or a qa JSONL of AllSides articles (e.g. eval/allsides_sample.jsonl)")
+    parser.add_argument(
+        "--words", type=int, default=80, help="briefing length (the AllSides excerpts are ~95 words each)"
+    )
+    parser.add_argument(
+        "--events",
+        default=str(DEFAULT_EVENTS),
+        help="AllSides events.jsonl, or a qa JSONL of AllSides articles (e.g. eval/allsides_sample.jsonl)",
+    )
     args = parser.parse_args(argv)
     result = run(args.n_events, args.words, args.events)
     print(json.dumps(result, indent=2, ensure_ascii=False))

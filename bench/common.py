@@ -11,10 +11,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +50,9 @@ def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "OPENAI_"))}
     if os.environ.get("QA_CACHE_DIR"):
         env["QA_CACHE_DIR"] = os.environ["QA_CACHE_DIR"]  # where the built ONNX graph is cached
-    env.update(ORT_DISABLE_TELEMETRY="1", ANONYMIZED_TELEMETRY="False", PYTHONPATH=str(ROOT), PYTHONHASHSEED="0")
+    env.update(
+        ORT_DISABLE_TELEMETRY="1", ANONYMIZED_TELEMETRY="False", PYTHONPATH=str(ROOT), PYTHONHASHSEED="0"
+    )
     return env
 
 

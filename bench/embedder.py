@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,8 +23,16 @@ import numpy as np
 from bench.common import ROOT
 from qa.index.embedding import DEFAULT_NAME, OnnxEmbedder, default_model_dir
 
-CORPUS = Path(os.environ.get("QA_BENCH_CORPUS", ROOT.parent / "shared" / "corpora" / "allsides" / "events.jsonl"))
-CHROMA_FILES = ("config.json", "special_tokens_map.json", "tokenizer_config.json", "tokenizer.json", "vocab.txt")
+CORPUS = Path(
+    os.environ.get("QA_BENCH_CORPUS", ROOT.parent / "shared" / "corpora" / "allsides" / "events.jsonl")
+)
+CHROMA_FILES = (
+    "config.json",
+    "special_tokens_map.json",
+    "tokenizer_config.json",
+    "tokenizer.json",
+    "vocab.txt",
+)
 
 
 def load_sentences(n: int, low: int = 30, high: int = 50) -> list[str]:

@@ -33,8 +33,8 @@ def _base_articles(corpus: Path) -> list[dict[str, Any]]:
 
 def _chunk_counts(corpus: Path) -> list[int]:
     """Chunks qa makes of each base article, in file order (chunking is deterministic, so copies match)."""
-    from qa.ingest.chunking import chunk_article
     from qa.config import load_settings
+    from qa.ingest.chunking import chunk_article
     from qa.ingest.loaders import load_file
 
     s = load_settings(env={}, dotenv=None)
@@ -43,7 +43,9 @@ def _chunk_counts(corpus: Path) -> list[int]:
     return [len(chunk_article(a, s.chunk_size, s.chunk_overlap)) for a in loaded.articles]
 
 
-def synthetic_corpus(articles: list[dict[str, Any]], counts: list[int], target: int, out: Path) -> dict[str, Any]:
+def synthetic_corpus(
+    articles: list[dict[str, Any]], counts: list[int], target: int, out: Path
+) -> dict[str, Any]:
     """Copies of the base articles (ids suffixed -xNNN, text unchanged), one JSONL per copy, until ``target`` chunks."""
     out.mkdir(parents=True, exist_ok=True)
     total = n_articles = copy = 0
@@ -54,7 +56,9 @@ def synthetic_corpus(articles: list[dict[str, Any]], counts: list[int], target: 
             for article, n in zip(articles, counts):
                 if total >= target:
                     break
-                handle.write(json.dumps({**article, "id": f"{article['id']}-x{copy:03d}"}, ensure_ascii=False) + "\n")
+                handle.write(
+                    json.dumps({**article, "id": f"{article['id']}-x{copy:03d}"}, ensure_ascii=False) + "\n"
+                )
                 total += n
                 n_articles += 1
         files.append(str(path))
@@ -86,7 +90,9 @@ def real_ingest(work: Path, corpus: Path, rounds: int) -> dict[str, Any]:
         # Noise-free cross-checks: CPU seconds per chunk, and the embedder's share of ingest's own time.
         "cpu_ratio": round(median(b["cpu_s"] for b in bare) / median(x["cpu_s"] for x in runs), 3),
         "embed_share": round(best["embed_s"] / best["seconds"], 3),
-        "breakdown_s": {k: best[k] for k in ("seconds", "embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")},
+        "breakdown_s": {
+            k: best[k] for k in ("seconds", "embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")
+        },
         "peak_rss_mb": max(x["peak_rss_mb"] for x in runs),
         "bare_peak_rss_mb": max(b["peak_rss_mb"] for b in bare),
         "target_ratio": TARGET_RATIO,
@@ -96,7 +102,9 @@ def real_ingest(work: Path, corpus: Path, rounds: int) -> dict[str, Any]:
     }
 
 
-def growth(work: Path, corpus: Path, vectors: Path, sizes: list[int], embed_rate: float) -> list[dict[str, Any]]:
+def growth(
+    work: Path, corpus: Path, vectors: Path, sizes: list[int], embed_rate: float
+) -> list[dict[str, Any]]:
     """Build an index of each size from scratch through qa's ingest path with reused vectors."""
     articles = _base_articles(corpus)
     counts = _chunk_counts(corpus)
@@ -105,26 +113,32 @@ def growth(work: Path, corpus: Path, vectors: Path, sizes: list[int], embed_rate
     for size in sizes:
         made = synthetic_corpus(articles, counts, size, work / f"synthetic-{size}")
         index = work / f"index-{size}"
-        result = child("ingest", paths=made["files"], index=str(index), vectors=str(vectors), sigma=SIGMA, seed=size)
+        result = child(
+            "ingest", paths=made["files"], index=str(index), vectors=str(vectors), sigma=SIGMA, seed=size
+        )
         write_rate = result["chunks_per_s"]
         # Ingest time per chunk = embedding time per chunk + everything else; the write path here
         # includes the (cheap) lookup, so this slightly understates the implied rate.
         implied = 1.0 / (1.0 / embed_rate + 1.0 / write_rate) if embed_rate and write_rate else 0.0
-        rows.append({
-            "size": size,
-            "chunks": result["chunks"],
-            "articles": result["articles"],
-            "files": made["copies"],
-            "seconds": result["seconds"],
-            "write_chunks_per_s": write_rate,
-            "breakdown_s": {k: result[k] for k in ("embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")},
-            "implied_ingest_chunks_per_s": round(implied, 2),
-            "implied_ratio": round(implied / embed_rate, 3) if embed_rate else 0.0,
-            "peak_rss_mb": result["peak_rss_mb"],
-            "failed": result["failed"],
-            "index": str(index),
-            "reused_vectors": True,
-        })
+        rows.append(
+            {
+                "size": size,
+                "chunks": result["chunks"],
+                "articles": result["articles"],
+                "files": made["copies"],
+                "seconds": result["seconds"],
+                "write_chunks_per_s": write_rate,
+                "breakdown_s": {
+                    k: result[k] for k in ("embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")
+                },
+                "implied_ingest_chunks_per_s": round(implied, 2),
+                "implied_ratio": round(implied / embed_rate, 3) if embed_rate else 0.0,
+                "peak_rss_mb": result["peak_rss_mb"],
+                "failed": result["failed"],
+                "index": str(index),
+                "reused_vectors": True,
+            }
+        )
     return rows
 
 
@@ -136,16 +150,29 @@ def incremental(work: Path, corpus: Path, index: Path, rounds: int) -> dict[str,
     added = 0
     for r in range(rounds):
         path = work / f"incremental-{r}.jsonl"
-        article = {**base, "id": f"incremental-{r}", "text": base["text"] + f"\n\nUpdate {r}: the story continues."}
+        article = {
+            **base,
+            "id": f"incremental-{r}",
+            "text": base["text"] + f"\n\nUpdate {r}: the story continues.",
+        }
         path.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
-        runs = interleaved({"ingest": [*qa_command(), "ingest", str(path), "--index", str(index), "--json"],
-                            "floor": floor_command()}, 1, cwd=work)
+        runs = interleaved(
+            {
+                "ingest": [*qa_command(), "ingest", str(path), "--index", str(index), "--json"],
+                "floor": floor_command(),
+            },
+            1,
+            cwd=work,
+        )
         added += len(json.loads(runs["ingest"][0].stdout)["added"])
         walls.append(runs["ingest"][0].wall_s)
         floors.append(runs["floor"][0].wall_s)
     # In-process, the same kind of update: where the time goes once imports are done.
     path = work / "incremental-inproc.jsonl"
-    path.write_text(json.dumps({**base, "id": "incremental-inproc", "text": base["text"] + "\n\nIn-process update."}) + "\n")
+    path.write_text(
+        json.dumps({**base, "id": "incremental-inproc", "text": base["text"] + "\n\nIn-process update."})
+        + "\n"
+    )
     inproc = child("ingest", paths=[str(path)], index=str(index))
     wall, floor = median(walls), median(floors)
     return {
@@ -155,19 +182,31 @@ def incremental(work: Path, corpus: Path, index: Path, rounds: int) -> dict[str,
         "floor_s": round(floor, 3),
         "beyond_floor_s": round(wall - floor, 3),
         "in_process_s": inproc["seconds"],
-        "in_process_breakdown_s": {k: inproc[k] for k in ("embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")},
+        "in_process_breakdown_s": {
+            k: inproc[k] for k in ("embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")
+        },
         "target_s": TARGET_INCREMENTAL_S,
         "pass": wall - floor < TARGET_INCREMENTAL_S and added == rounds,
     }
 
 
-def run(work: Path, sizes: list[int] | None = None, rounds: int = 2, incremental_rounds: int = 3, quick: bool = False) -> dict[str, Any]:
+def run(
+    work: Path,
+    sizes: list[int] | None = None,
+    rounds: int = 2,
+    incremental_rounds: int = 3,
+    quick: bool = False,
+) -> dict[str, Any]:
     """All ingest figures; returns the index paths too so the query and retrieval benches reuse them."""
     sizes = sizes if sizes is not None else [1_000, 10_000, 100_000]
     work.mkdir(parents=True, exist_ok=True)
     corpus = write_corpus(work / "base.jsonl", quick=quick)
     real = real_ingest(work, corpus, rounds)
-    real["corpus"] = "AllSides (all articles)" if have_allsides() and not quick else "eval/allsides_sample.jsonl (12 articles)"
+    real["corpus"] = (
+        "AllSides (all articles)"
+        if have_allsides() and not quick
+        else "eval/allsides_sample.jsonl (12 articles)"
+    )
     grown = growth(work, corpus, Path(real["vectors"]), sizes, real["bare_chunks_per_s"]) if sizes else []
     largest = max(grown, key=lambda g: g["chunks"]) if grown else None
     if largest:

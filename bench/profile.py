@@ -14,7 +14,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import BENCH_QUESTIONS, PY, SEED_QUESTIONS, have_allsides, load_questions, qa_command, run_process
+from bench.common import (
+    BENCH_QUESTIONS,
+    PY,
+    SEED_QUESTIONS,
+    have_allsides,
+    load_questions,
+    qa_command,
+    run_process,
+)
 
 SEARCH_LOOP = """
 import sys
@@ -37,7 +45,9 @@ def main(argv: list[str]) -> int:
     index = Path(argv[0]).resolve()
     out = Path(argv[1]) if len(argv) > 1 else Path(tempfile.mkdtemp(prefix="qa-profile-"))
     out.mkdir(parents=True, exist_ok=True)
-    questions = [q["question"] for q in load_questions(BENCH_QUESTIONS if have_allsides() else SEED_QUESTIONS)]
+    questions = [
+        q["question"] for q in load_questions(BENCH_QUESTIONS if have_allsides() else SEED_QUESTIONS)
+    ]
     loop = out / "search_loop.py"
     loop.write_text(SEARCH_LOOP.format(index=str(index), questions=questions), encoding="utf-8")
     qa = qa_command()

@@ -11,8 +11,9 @@ the embedder, nothing else); medians of ``rounds``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from bench.common import child, floor_command, interleaved, median, qa_command
 
@@ -53,7 +54,9 @@ def cold(index: Path, question: str, rounds: int, work: Path) -> dict[str, Any]:
     }
 
 
-def run(indexes: dict[str, Path], questions: Sequence[str], work: Path, warm_rounds: int = 2, cold_rounds: int = 5) -> dict[str, Any]:
+def run(
+    indexes: dict[str, Path], questions: Sequence[str], work: Path, warm_rounds: int = 2, cold_rounds: int = 5
+) -> dict[str, Any]:
     """Warm and cold figures for each labelled index (label -> index directory)."""
     rows = []
     for label, index in indexes.items():

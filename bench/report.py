@@ -20,50 +20,110 @@ def _summary(r: dict[str, Any]) -> list[str]:
     rows: list[tuple[str, str, str, str, str, bool | None]] = []
     emb = r.get("embedder") or {}
     if "speedup" in emb:
-        rows.append(("1", "embedder, sentences/s", _n(emb["ours_sentences_per_s"]),
-                     f"Chroma's ONNXMiniLM_L6_V2, same weights: {_n(emb['chroma_sentences_per_s'])} → **{emb['speedup']:.2f}x**",
-                     f"≥ {emb['target_speedup']:.0f}x", emb["pass"]))
+        rows.append(
+            (
+                "1",
+                "embedder, sentences/s",
+                _n(emb["ours_sentences_per_s"]),
+                f"Chroma's ONNXMiniLM_L6_V2, same weights: {_n(emb['chroma_sentences_per_s'])} → **{emb['speedup']:.2f}x**",
+                f"≥ {emb['target_speedup']:.0f}x",
+                emb["pass"],
+            )
+        )
     ing = r.get("ingest") or {}
     real = ing.get("real")
     if real:
-        rows.append(("2", f"ingest chunks/s, {real['corpus']}: {real['chunks']:,} chunks", _n(real["ingest_chunks_per_s"]),
-                     f"bare embedder, same chunks: {_n(real['bare_chunks_per_s'])} → **{real['ratio']:.2f}**",
-                     f"≥ {real['target_ratio']}", real["pass"]))
+        rows.append(
+            (
+                "2",
+                f"ingest chunks/s, {real['corpus']}: {real['chunks']:,} chunks",
+                _n(real["ingest_chunks_per_s"]),
+                f"bare embedder, same chunks: {_n(real['bare_chunks_per_s'])} → **{real['ratio']:.2f}**",
+                f"≥ {real['target_ratio']}",
+                real["pass"],
+            )
+        )
     for g in ing.get("growth", []):
         if "pass" in g:
-            rows.append(("2", f"peak RSS, ingest to {g['chunks']:,} chunks (reused vectors)", f"{_n(g['peak_rss_mb'], 0)} MB",
-                         f"implied ingest rate {g['implied_ratio']:.2f} of the bare embedder",
-                         f"< {g['target_peak_mb']:,} MB", g["pass"]))
+            rows.append(
+                (
+                    "2",
+                    f"peak RSS, ingest to {g['chunks']:,} chunks (reused vectors)",
+                    f"{_n(g['peak_rss_mb'], 0)} MB",
+                    f"implied ingest rate {g['implied_ratio']:.2f} of the bare embedder",
+                    f"< {g['target_peak_mb']:,} MB",
+                    g["pass"],
+                )
+            )
     inc = ing.get("incremental")
     if inc:
-        rows.append(("3", f"`qa ingest` one article into {inc['index_chunks']:,} chunks", f"{inc['beyond_floor_s']:.2f} s beyond the floor",
-                     f"cold wall {inc['cli_wall_s']:.2f} s vs floor {inc['floor_s']:.2f} s",
-                     f"< {inc['target_s']:.0f} s", inc["pass"]))
+        rows.append(
+            (
+                "3",
+                f"`qa ingest` one article into {inc['index_chunks']:,} chunks",
+                f"{inc['beyond_floor_s']:.2f} s beyond the floor",
+                f"cold wall {inc['cli_wall_s']:.2f} s vs floor {inc['floor_s']:.2f} s",
+                f"< {inc['target_s']:.0f} s",
+                inc["pass"],
+            )
+        )
     q = r.get("query") or {}
     sizes = q.get("sizes") or []
     if sizes:
         largest = max(sizes, key=lambda s: s["warm"]["chunks"])
         w = largest["warm"]
-        rows.append(("4", f"warm search p95 at {w['chunks']:,} chunks", f"{w['p95_ms']:.1f} ms",
-                     f"p50 {w['p50_ms']:.1f} ms", f"< {q['target_p95_ms']:.0f} ms", q["p95_pass"]))
+        rows.append(
+            (
+                "4",
+                f"warm search p95 at {w['chunks']:,} chunks",
+                f"{w['p95_ms']:.1f} ms",
+                f"p50 {w['p50_ms']:.1f} ms",
+                f"< {q['target_p95_ms']:.0f} ms",
+                q["p95_pass"],
+            )
+        )
         ratios = ", ".join(f"{s['cold']['ratio']:.2f}x" for s in sizes)
         floors = ", ".join(f"{s['cold']['floor_s']:.2f}" for s in sizes)
         labels = " / ".join(s["label"] for s in sizes)
-        rows.append(("4", f"cold `qa ask --offline` at {labels}", ratios, f"floor (import chromadb + load embedder): {floors} s",
-                     f"≤ {q['target_cold_ratio']}x each", q["cold_pass"]))
+        rows.append(
+            (
+                "4",
+                f"cold `qa ask --offline` at {labels}",
+                ratios,
+                f"floor (import chromadb + load embedder): {floors} s",
+                f"≤ {q['target_cold_ratio']}x each",
+                q["cold_pass"],
+            )
+        )
     ret = r.get("retrieval") or {}
     for name, res in ret.items():
         if "modes" not in res:
             continue
         m = res["modes"]
         target = f"≥ {res['target_recall']} and ≥ both" if res.get("target_recall") else "≥ both"
-        rows.append(("5", f"hybrid recall@5, {res['label']}", f"{m['hybrid']['recall_at_5']:.3f}",
-                     f"dense {m['dense']['recall_at_5']:.3f}, BM25 {m['bm25']['recall_at_5']:.3f}"
-                     + (f" (hybrid with RRF: {m['hybrid-rrf']['recall_at_5']:.3f})" if "hybrid-rrf" in m else ""), target, res["pass"]))
+        rows.append(
+            (
+                "5",
+                f"hybrid recall@5, {res['label']}",
+                f"{m['hybrid']['recall_at_5']:.3f}",
+                f"dense {m['dense']['recall_at_5']:.3f}, BM25 {m['bm25']['recall_at_5']:.3f}"
+                + (f" (hybrid with RRF: {m['hybrid-rrf']['recall_at_5']:.3f})" if "hybrid-rrf" in m else ""),
+                target,
+                res["pass"],
+            )
+        )
     st = r.get("startup")
     if st:
-        rows.append(("6", "`qa --help` wall time", f"{st['help_s']:.3f} s", f"`python -c pass`: {st['python_s']:.3f} s",
-                     f"< {st['target_s']} s", st["pass"]))
+        rows.append(
+            (
+                "6",
+                "`qa --help` wall time",
+                f"{st['help_s']:.3f} s",
+                f"`python -c pass`: {st['python_s']:.3f} s",
+                f"< {st['target_s']} s",
+                st["pass"],
+            )
+        )
     ar = r.get("arousal")
     if ar:
         rows.append(_arousal_row(ar))
@@ -82,7 +142,8 @@ def _embedder(emb: dict[str, Any]) -> list[str]:
         "Chroma's function is given qa's own graph and the bundled tokenizer, so the only differences are its fixed",
         "256-token padding and numpy pooling vs qa's dynamic, length-sorted padding (bench/embedder.py).",
         "",
-        "| embedder | sentences/s |", "|---|---|",
+        "| embedder | sentences/s |",
+        "|---|---|",
         f"| qa (onnxruntime, dynamic padding) | {_n(emb['ours_sentences_per_s'])} |",
         f"| Chroma ONNXMiniLM_L6_V2 (pads to 256) | {_n(emb['chroma_sentences_per_s'])} |",
         "",
@@ -100,7 +161,8 @@ def _ingest(ing: dict[str, Any]) -> list[str]:
         "costs, measured in items 3, 4 and 6); the bare embedder embeds the same chunk texts in one call in another fresh",
         f"process. They alternate, {real['rounds']} rounds each; the best round of each is compared.",
         "",
-        "| | chunks/s (best) | all rounds | peak RSS |", "|---|---|---|---|",
+        "| | chunks/s (best) | all rounds | peak RSS |",
+        "|---|---|---|---|",
         f"| bare embedder | {_n(real['bare_chunks_per_s'])} | {', '.join(_n(x) for x in real['bare_rounds'])} | {_n(real['bare_peak_rss_mb'], 0)} MB |",
         f"| qa ingest | {_n(real['ingest_chunks_per_s'])} | {', '.join(_n(x) for x in real['ingest_rounds'])} | {_n(real['peak_rss_mb'], 0)} MB |",
         "",
@@ -113,7 +175,7 @@ def _ingest(ing: dict[str, Any]) -> list[str]:
         "(ids suffixed `-xNNN`, text unchanged, one JSONL file per copy) through qa's own ingest path, with only the",
         "model's forward pass replaced by a lookup of the corpus's real vectors plus N(0, 0.01) noise per dimension",
         "(re-normalised). Loading, chunking, batching, Chroma upserts and SQLite/FTS5 commits are all real. "
-        "\"implied\" = 1 / (1/embedder + 1/write path): the ingest rate with the real model at this size.",
+        '"implied" = 1 / (1/embedder + 1/write path): the ingest rate with the real model at this size.',
         "",
         "| size | chunks | articles | write path chunks/s | Chroma upsert s | SQLite commit s | other s | implied ingest / bare embedder | peak RSS |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -184,8 +246,10 @@ def _retrieval(ret: dict[str, Any]) -> list[str]:
             continue
         for mode, m in res["modes"].items():
             misses = ", ".join(m["misses"]) or "–"
-            out.append(f"| {res['label']} | {res['questions']} | {mode} | {m['recall_at_5']:.3f} | {m['mrr_at_10']:.3f} | "
-                       f"{m['doc_recall_at_5']:.3f} | {misses} |")
+            out.append(
+                f"| {res['label']} | {res['questions']} | {mode} | {m['recall_at_5']:.3f} | {m['mrr_at_10']:.3f} | "
+                f"{m['doc_recall_at_5']:.3f} | {misses} |"
+            )
     return out
 
 
@@ -211,23 +275,39 @@ def _f(value: float | None, digits: int = 4) -> str:
 def _arousal_row(ar: dict[str, Any]) -> tuple[str, str, str, str, str, bool | None]:
     m, n = ar["means"], ar["events"]
     cited = [row["outlets_cited"] for row in ar["rows"]]
-    spread = f"{min(cited)}–{max(cited)}" if cited and min(cited) != max(cited) else (str(cited[0]) if cited else "")
+    spread = (
+        f"{min(cited)}–{max(cited)}"
+        if cited and min(cited) != max(cited)
+        else (str(cited[0]) if cited else "")
+    )
     cites = f"outlets cited per briefing: {spread}" if cited else "no events"
     verified = "all citations verified" if ar["every_citation_verified"] else "**some citations unverified**"
     figure = f"offline briefing arousal, VADER mean \\|valence\\|/word, {n} multi-outlet events ({ar.get('source', 'AllSides')})"
     target = "< sources (mean over events); ≥ 2 outlets cited each"
     if not ar["vader_installed"] or m["briefing"]["vader_intensity"] is None:
-        return ("7", figure, "not measured (vaderSentiment not installed: `pip install -e '.[bench]'`)",
-                f"charged-term rate (qa's lexicon, partly circular): sources {_f(m['sources']['charged_rate'])}, "
-                f"briefing {_f(m['briefing']['charged_rate'])}; {cites}; {verified}", target, None)
+        return (
+            "7",
+            figure,
+            "not measured (vaderSentiment not installed: `pip install -e '.[bench]'`)",
+            f"charged-term rate (qa's lexicon, partly circular): sources {_f(m['sources']['charged_rate'])}, "
+            f"briefing {_f(m['briefing']['charged_rate'])}; {cites}; {verified}",
+            target,
+            None,
+        )
     pv = ar.get("paired_vader") or {}
     ci = pv.get("ci95")
-    spread = (f" (briefing **{(pv['relative'] or 0) * 100:+.0f}%**, lower in {pv['lower']} of {n} events; 95% CI of the "
-              f"paired difference {ci[0]:+.4f} … {ci[1]:+.4f})" if pv and ci else "")
-    ref = (f"sources {_f(m['sources']['vader_intensity'])}{spread}; "
-           f"lead baseline {_f(m['lead']['vader_intensity'])}; charged-term rate (partly circular) "
-           f"{_f(m['sources']['charged_rate'])} → {_f(m['briefing']['charged_rate'])}; {cites}; {verified}. "
-           "At 30 events: 0.1060 vs 0.1094, not lower (§7)")
+    spread = (
+        f" (briefing **{(pv['relative'] or 0) * 100:+.0f}%**, lower in {pv['lower']} of {n} events; 95% CI of the "
+        f"paired difference {ci[0]:+.4f} … {ci[1]:+.4f})"
+        if pv and ci
+        else ""
+    )
+    ref = (
+        f"sources {_f(m['sources']['vader_intensity'])}{spread}; "
+        f"lead baseline {_f(m['lead']['vader_intensity'])}; charged-term rate (partly circular) "
+        f"{_f(m['sources']['charged_rate'])} → {_f(m['briefing']['charged_rate'])}; {cites}; {verified}. "
+        "At 30 events: 0.1060 vs 0.1094, not lower (§7)"
+    )
     ok = bool(ar["briefing_calmer_vader"]) and bool(ar["every_briefing_cites_two_outlets"])
     return ("7", figure, _f(m["briefing"]["vader_intensity"]), ref, target, ok)
 
@@ -239,13 +319,15 @@ def _arousal_reading(ar: dict[str, Any]) -> str:
     else:
         b, src = m["briefing"]["vader_intensity"], m["sources"]["vader_intensity"]
         ci = (ar.get("paired_vader") or {}).get("ci95") or [0.0, 0.0]
-        this_run = (f"{'lower' if b < src else 'not lower'} than the sources on the mean of this run's {ar['events']} "
-                    f"events ({b:.4f} vs {src:.4f}; the 95% interval of the paired difference "
-                    f"{'includes' if ci[0] <= 0 <= ci[1] else 'excludes'} zero)")
+        this_run = (
+            f"{'lower' if b < src else 'not lower'} than the sources on the mean of this run's {ar['events']} "
+            f"events ({b:.4f} vs {src:.4f}; the 95% interval of the paired difference "
+            f"{'includes' if ci[0] <= 0 <= ci[1] else 'excludes'} zero)"
+        )
     return (
         "Reading: the briefing reliably avoids qa's own charged terms, but by the independent lexicon it is about as "
         f"emotionally intense per word as its sources: {this_run}, not lower at 30 events, and per event the "
-        "difference goes both ways. Issue 4's \"measurably lower\" holds for the "
+        'difference goes both ways. Issue 4\'s "measurably lower" holds for the '
         "charged-term rate, which is partly circular; it is not established for VADER intensity."
     )
 
@@ -257,7 +339,7 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
         f"`bench/arousal.py`: for each of the first {n} events of {ar.get('source', 'AllSides')} (file order) with three",
         "outlets that have text, the event's articles are ingested into a fresh index and briefed with",
         f"`qa summarize --offline` ({ar['words']} words). Three texts are scored: the **sources** (every outlet's article as",
-        "ingested), the **briefing** body (its sentences; with the \"Where the sources differ\" section as well it is",
+        'ingested), the **briefing** body (its sentences; with the "Where the sources differ" section as well it is',
         "**briefing + differences**, which quotes charged words on purpose when they are the difference) and a",
         "**lead** baseline: the articles' first sentences, taken in turn from each outlet, up to the briefing's length",
         "(what shortening alone does). Two measures, higher = more emotionally charged, means over events:",
@@ -273,18 +355,29 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
     if not vader:
         out += ["VADER: **not measured** (vaderSentiment is not installed; `pip install -e '.[bench]'`).", ""]
     out += [
-        "| text | VADER intensity | charged-term rate | words |", "|---|---|---|---|",
-        *(f"| {label} | {_f(m[key]['vader_intensity'])} | {_f(m[key]['charged_rate'])} | {_n(m[key]['words'])} |"
-          for key, label in (("sources", "sources"), ("briefing", "**briefing**"),
-                             ("briefing_all", "briefing + differences"), ("lead", "lead baseline"))),
+        "| text | VADER intensity | charged-term rate | words |",
+        "|---|---|---|---|",
+        *(
+            f"| {label} | {_f(m[key]['vader_intensity'])} | {_f(m[key]['charged_rate'])} | {_n(m[key]['words'])} |"
+            for key, label in (
+                ("sources", "sources"),
+                ("briefing", "**briefing**"),
+                ("briefing_all", "briefing + differences"),
+                ("lead", "lead baseline"),
+            )
+        ),
         "",
     ]
+
     def pair(name: str, p: dict[str, Any] | None) -> str:
         if not p:
             return f"- {name}: not measured."
-        return (f"- {name}: lower in {p['lower']} of {n} events, equal in {p['equal']}, higher in {p['higher']}; mean paired "
-                f"difference {p['mean_diff']:+.5f} ({(p['relative'] or 0) * 100:+.0f}% of the sources' mean), 95% bootstrap "
-                f"interval {p['ci95'][0]:+.5f} … {p['ci95'][1]:+.5f}.")
+        return (
+            f"- {name}: lower in {p['lower']} of {n} events, equal in {p['equal']}, higher in {p['higher']}; mean paired "
+            f"difference {p['mean_diff']:+.5f} ({(p['relative'] or 0) * 100:+.0f}% of the sources' mean), 95% bootstrap "
+            f"interval {p['ci95'][0]:+.5f} … {p['ci95'][1]:+.5f}."
+        )
+
     out += [
         "Per event, briefing minus sources (the interval resamples events, 10,000 times, fixed seed):",
         "",
@@ -308,9 +401,13 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
     body_two = ar.get("every_briefing_body_cites_two_outlets")
     out += [
         "",
-        "\"outlets cited\" counts outlets with a verified citation anywhere in the briefing (body and differences); in",
-        "brackets, in the body alone." + ("" if body_two is None or body_two else
-                                           " Where the body cites a single outlet, the second outlet is cited only in the differences."),
+        '"outlets cited" counts outlets with a verified citation anywhere in the briefing (body and differences); in',
+        "brackets, in the body alone."
+        + (
+            ""
+            if body_two is None or body_two
+            else " Where the body cites a single outlet, the second outlet is cited only in the differences."
+        ),
         "",
         AROUSAL_30,
         "",
@@ -322,13 +419,13 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
 # Hand-written: the figures of qa's splitter before the abbreviation change that the tuning half of
 # the judged cases led to (same texts, same cases; the bench measures the code as it is now).
 SENTENCES_BEFORE = (
-    "Before the tuning-half change (\"sens\", \"reps\", \"res\", \"h.r\" added to qa's abbreviations), "
+    'Before the tuning-half change ("sens", "reps", "res", "h.r" added to qa\'s abbreviations), '
     "qa's splitter was right on 36 of the 50 report cases (tuning half: 40 of 50) and agreement was "
     "0.896 (1,385 of 1,545 boundaries); the change removed 21 qa-only boundaries, each a wrong split "
-    "(\"Sens. ‖ Kyrsten Sinema\", \"H.R. ‖ 4\"), and added none."
+    '("Sens. ‖ Kyrsten Sinema", "H.R. ‖ 4"), and added none.'
 )
 SENTENCES_METHOD = (
-    "qa's `split_sentences` splits at every line break by design, so pysbd (`language=\"en\", "
+    'qa\'s `split_sentences` splits at every line break by design, so pysbd (`language="en", '
     "clean=False, char_span=True`) is given each line alone, its spans are trimmed of the whitespace "
     "it keeps, and only boundaries *inside* a line are compared (a boundary = the start of a sentence "
     "that is not the first of its line)."
@@ -339,14 +436,14 @@ SENTENCES_JUDGED = (
     "and judged by hand, then split (seeded) into a tuning half, the only evidence a change to qa's "
     "splitter was allowed to use, and a report half. Rule: a true boundary ends one orthographic "
     "sentence and starts the next, *including* between sentences inside one quotation; an ellipsis "
-    "is a boundary only where a complete sentence ends before it; a paragraph cut off with \"...\" "
+    'is a boundary only where a complete sentence ends before it; a paragraph cut off with "..." '
     "has none. Precision and recall are over these disagreement cases only, not over all boundaries."
 )
 SENTENCES_ERRORS = (
-    "Where pysbd is wrong it splits inside \"is...\" truncations, before the comma of \"D-W.Va.,\" and "
-    "inside \"Jan. 6. attack\", and it keeps every judged multi-sentence quotation whole; where qa is "
-    "wrong it is an abbreviation or initials before a name or number that it does not know (\"Maj. "
-    "Gen.\", \"T.H. Chan\", \"p.m. ET\") or one that does end a sentence (\"in the U.K.\", \"ISIS-K.\")."
+    'Where pysbd is wrong it splits inside "is..." truncations, before the comma of "D-W.Va.," and '
+    'inside "Jan. 6. attack", and it keeps every judged multi-sentence quotation whole; where qa is '
+    'wrong it is an abbreviation or initials before a name or number that it does not know ("Maj. '
+    'Gen.", "T.H. Chan", "p.m. ET") or one that does end a sentence ("in the U.K.", "ISIS-K.").'
 )
 
 
@@ -358,10 +455,15 @@ def _sentences_row(se: dict[str, Any]) -> tuple[str, str, str, str, str, bool | 
     if "skipped" in se:
         return ("8", "sentence splitter vs pysbd", f"skipped: {se['skipped']}", "", "", None)
     rep, sp = se["adjudicated"]["report"], se["speed"]
-    return ("8", f"sentence splitter, judged disagreements (report half, n={rep['cases']})",
-            f"qa right on {rep['qa']['correct']}",
-            f"pysbd right on {rep['pysbd']['correct']}; agreement {se['boundaries']['agreement']:.3f}; "
-            f"qa **{sp['ratio']:.0f}x** pysbd's speed", "—", None)
+    return (
+        "8",
+        f"sentence splitter, judged disagreements (report half, n={rep['cases']})",
+        f"qa right on {rep['qa']['correct']}",
+        f"pysbd right on {rep['pysbd']['correct']}; agreement {se['boundaries']['agreement']:.3f}; "
+        f"qa **{sp['ratio']:.0f}x** pysbd's speed",
+        "—",
+        None,
+    )
 
 
 def _sentences(se: dict[str, Any]) -> list[str]:
@@ -376,7 +478,8 @@ def _sentences(se: dict[str, Any]) -> list[str]:
         f"{SENTENCES_METHOD} Given whole articles instead, pysbd put "
         f"{se['pysbd_whole_spans_across_line_breaks']} sentences across a line break.",
         "",
-        "| | intra-line boundaries | only this splitter |", "|---|---|---|",
+        "| | intra-line boundaries | only this splitter |",
+        "|---|---|---|",
         f"| qa | {b['qa']:,} | {b['qa_only']:,} |",
         f"| pysbd | {b['pysbd']:,} | {b['pysbd_only']:,} |",
         "",
@@ -399,8 +502,13 @@ def _sentences(se: dict[str, Any]) -> list[str]:
             f"| {wq['qa']} / {wq['pysbd']} of {wq['cases']} | {u['qa']} / {u['pysbd']} of {u['cases']} |"
         )
     rep = se["adjudicated"]["report"]
-    out += ["", "Report half by class (cases right):", "",
-            "| class | cases | true boundaries | qa | pysbd |", "|---|---|---|---|---|"]
+    out += [
+        "",
+        "Report half by class (cases right):",
+        "",
+        "| class | cases | true boundaries | qa | pysbd |",
+        "|---|---|---|---|---|",
+    ]
     for cls, c in rep["by_class"].items():
         out.append(f"| {cls} | {c['cases']} | {c['true_boundaries']} | {c['qa']} | {c['pysbd']} |")
     quote, wq = rep["by_class"].get("quote", {"qa": 0, "pysbd": 0}), rep["without_quote"]
@@ -423,7 +531,8 @@ def _sentences(se: dict[str, Any]) -> list[str]:
         f"**Speed** (same process, same {sp['chars']:,} characters, alternating, {sp['rounds']} rounds, "
         "medians; pysbd's Segmenter built once outside the clock):",
         "",
-        "| splitter | characters/s | sentences/s | seconds per round |", "|---|---|---|---|",
+        "| splitter | characters/s | sentences/s | seconds per round |",
+        "|---|---|---|---|",
         f"| qa | {sp['qa_chars_per_s']:,} | {sp['qa_sentences_per_s']:,} | {speeds['qa']} |",
         f"| pysbd, per line | {sp['pysbd_chars_per_s']:,} | {sp['pysbd_sentences_per_s']:,} "
         f"| {speeds['pysbd']} |",
@@ -465,9 +574,13 @@ def render(r: dict[str, Any]) -> str:
         out += ["", "## 5. Retrieval quality", "", *_retrieval(r["retrieval"])]
     if r.get("startup"):
         st = r["startup"]
-        out += ["", "## 6. Start-up", "",
-                f"`qa --help`: {st['help_s']:.3f} s; `python -c pass`: {st['python_s']:.3f} s (medians of {st['rounds']}, interleaved); "
-                f"qa's own share {st['help_beyond_python_s']:.3f} s."]
+        out += [
+            "",
+            "## 6. Start-up",
+            "",
+            f"`qa --help`: {st['help_s']:.3f} s; `python -c pass`: {st['python_s']:.3f} s (medians of {st['rounds']}, interleaved); "
+            f"qa's own share {st['help_beyond_python_s']:.3f} s.",
+        ]
     if r.get("arousal"):
         out += ["", "## 7. Briefing arousal (issue 4)", "", *_arousal(r["arousal"])]
     if r.get("sentences"):

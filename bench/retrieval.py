@@ -10,11 +10,18 @@ a gold article among the top 5. Answerable questions only.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from bench.common import (
-    BENCH_QUESTIONS, SAMPLE, SAMPLE_QUESTIONS, SEED_QUESTIONS, SEEDS, have_allsides, load_questions,
+    BENCH_QUESTIONS,
+    SAMPLE,
+    SAMPLE_QUESTIONS,
+    SEED_QUESTIONS,
+    SEEDS,
+    have_allsides,
+    load_questions,
 )
 
 # "hybrid-rrf": the same hybrid search fused by reciprocal rank instead (qa's fusion until this bench).
@@ -100,12 +107,17 @@ def evaluate(index: Path, questions: list[dict[str, Any]], modes: Sequence[str] 
     return out
 
 
-def run(work: Path, corpus_index: Path | None = None, sets: Sequence[str] = ("corpus", "seeds", "sample")) -> dict[str, Any]:
+def run(
+    work: Path, corpus_index: Path | None = None, sets: Sequence[str] = ("corpus", "seeds", "sample")
+) -> dict[str, Any]:
     """Evaluate each question set; the corpus-wide set needs ../shared (skipped when absent)."""
     results: dict[str, Any] = {}
     if "seeds" in sets:
         index = build_index([SEEDS], work / "index-seeds")
-        results["seeds"] = {"label": "seeds/ (2 articles), eval/questions.jsonl", **evaluate(index, load_questions(SEED_QUESTIONS))}
+        results["seeds"] = {
+            "label": "seeds/ (2 articles), eval/questions.jsonl",
+            **evaluate(index, load_questions(SEED_QUESTIONS)),
+        }
     if "sample" in sets:
         index = build_index([SAMPLE], work / "index-sample")
         results["sample"] = {

@@ -43,8 +43,9 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from bench import common
 from qa.text import split_sentences
@@ -137,9 +138,20 @@ def draft_cases(docs: list[tuple[str, str]], segmenter: Any) -> list[dict[str, A
     for i in sorted(picked):
         doc, text, off, who = found[i]
         line_start, line = _line_of(text, off)
-        cases.append({"id": f"{doc}@{off}", "doc": doc, "offset": off, "context": line,
-                      "context_offset": off - line_start, "split_by": who, "half": halves[i],
-                      "true_boundary": None, "class": "", "reason": ""})
+        cases.append(
+            {
+                "id": f"{doc}@{off}",
+                "doc": doc,
+                "offset": off,
+                "context": line,
+                "context_offset": off - line_start,
+                "split_by": who,
+                "half": halves[i],
+                "true_boundary": None,
+                "class": "",
+                "reason": "",
+            }
+        )
     return cases
 
 
@@ -165,17 +177,28 @@ def score(cases: Iterable[dict[str, Any]], splitter: Callable[[str], Spans]) -> 
         if said != truth:
             wrong.append(case["id"])
     n = tp + fp + fn + tn
-    return {"cases": n, "correct": tp + tn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": round(tp / (tp + fp), 3) if tp + fp else None,
-            "recall": round(tp / (tp + fn), 3) if tp + fn else None, "wrong": wrong}
+    return {
+        "cases": n,
+        "correct": tp + tn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+        "wrong": wrong,
+    }
 
 
 def _by_class(cases: list[dict[str, Any]], splitters: dict[str, Callable[[str], Spans]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for cls in sorted({c["class"] for c in cases}):
         group = [c for c in cases if c["class"] == cls]
-        out[cls] = {"cases": len(group), "true_boundaries": sum(bool(c["true_boundary"]) for c in group),
-                    **{name: score(group, fn)["correct"] for name, fn in splitters.items()}}
+        out[cls] = {
+            "cases": len(group),
+            "true_boundaries": sum(bool(c["true_boundary"]) for c in group),
+            **{name: score(group, fn)["correct"] for name, fn in splitters.items()},
+        }
     return out
 
 
@@ -183,14 +206,19 @@ def _summary(group: list[dict[str, Any]], splitters: dict[str, Callable[[str], S
     unsure = [c for c in group if not c.get("sure", True)]
     no_quote = [c for c in group if c["class"] != "quote"]
     return {
-        "cases": len(group), "true_boundaries": sum(bool(c["true_boundary"]) for c in group),
+        "cases": len(group),
+        "true_boundaries": sum(bool(c["true_boundary"]) for c in group),
         "split_by_qa": sum(c["split_by"] == "qa" for c in group),
         **{name: score(group, fn) for name, fn in splitters.items()},
         "by_class": _by_class(group, splitters),
-        "unsure": {"cases": len(unsure),
-                   **{name: score(unsure, fn)["correct"] for name, fn in splitters.items()}},
-        "without_quote": {"cases": len(no_quote),
-                          **{name: score(no_quote, fn)["correct"] for name, fn in splitters.items()}},
+        "unsure": {
+            "cases": len(unsure),
+            **{name: score(unsure, fn)["correct"] for name, fn in splitters.items()},
+        },
+        "without_quote": {
+            "cases": len(no_quote),
+            **{name: score(no_quote, fn)["correct"] for name, fn in splitters.items()},
+        },
     }
 
 
@@ -212,7 +240,8 @@ def _speed(docs: list[tuple[str, str]], segmenter: Any, rounds: int) -> dict[str
             counts[name] = n
     med = {name: statistics.median(v) for name, v in runs.items()}
     return {
-        "rounds": rounds, "chars": chars,
+        "rounds": rounds,
+        "chars": chars,
         **{f"{name}_sentences": counts[name] for name in todo},
         **{f"{name}_s": [round(x, 4) for x in v] for name, v in runs.items()},
         **{f"{name}_chars_per_s": round(chars / med[name]) for name in todo},
@@ -246,22 +275,35 @@ def run(quick: bool = False, rounds: int = 5) -> dict[str, Any]:
     result: dict[str, Any] = {
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "machine": {"cpu": common.cpu_model(), "cores": os.cpu_count(), "load": common.load_average()},
-        "pysbd_version": metadata.version("pysbd"), "sample": label, "articles": len(docs),
+        "pysbd_version": metadata.version("pysbd"),
+        "sample": label,
+        "articles": len(docs),
         "chars": sum(len(t) for _, t in docs),
-        "boundaries": {"qa": ours_n, "pysbd": theirs_n, "both": both, "either": union,
-                       "agreement": round(both / union, 4) if union else None,
-                       "qa_only": ours_n - both, "pysbd_only": theirs_n - both},
+        "boundaries": {
+            "qa": ours_n,
+            "pysbd": theirs_n,
+            "both": both,
+            "either": union,
+            "agreement": round(both / union, 4) if union else None,
+            "qa_only": ours_n - both,
+            "pysbd_only": theirs_n - both,
+        },
         "exactness": {name: {"violations": len(v), "first": v[:3]} for name, v in exact.items()},
         "pysbd_whole_spans_across_line_breaks": crossing,
     }
     cases = [c for c in load_cases() if c.get("true_boundary") is not None] if CASES.is_file() else []
     if cases:
         splitters: dict[str, Callable[[str], Spans]] = {
-            "qa": split_sentences, "pysbd": lambda t: pysbd_spans(segmenter, t)}
+            "qa": split_sentences,
+            "pysbd": lambda t: pysbd_spans(segmenter, t),
+        }
         result["adjudicated"] = {
             half: _summary(group, splitters)
-            for half, group in (("report", [c for c in cases if c["half"] == "report"]),
-                                ("tuning", [c for c in cases if c["half"] == "tuning"]), ("all", cases))
+            for half, group in (
+                ("report", [c for c in cases if c["half"] == "report"]),
+                ("tuning", [c for c in cases if c["half"] == "tuning"]),
+                ("all", cases),
+            )
         }
     result["speed"] = _speed(docs, segmenter, rounds=2 if quick else rounds)
     return result

@@ -22,8 +22,8 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from qa.evaluation.questions import normalise_answer
 from qa.jsonl import read_objects
@@ -38,7 +38,18 @@ BENCH_QUESTIONS = REPO / "bench" / "data" / "allsides_questions.jsonl"
 ALLSIDES_EVENTS = REPO.parent / "shared" / "corpora" / "allsides" / "events.jsonl"
 
 CATEGORIES = frozenset(
-    {"number", "inference", "person", "role", "place", "date", "who_said", "nature", "single_outlet", "unanswerable"}
+    {
+        "number",
+        "inference",
+        "person",
+        "role",
+        "place",
+        "date",
+        "who_said",
+        "nature",
+        "single_outlet",
+        "unanswerable",
+    }
 )
 REQUIRED_FIELDS = ("id", "question", "answers", "evidence", "category", "answerable")
 OPTIONAL_FIELDS = ("note",)
@@ -221,7 +232,8 @@ def _check_question(q: dict, articles: Mapping[str, str]) -> list[str]:
         problems.append("answers must be a list of non-empty strings")
         answers = []
     if not isinstance(evidence, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("doc_id"), str) and isinstance(e.get("quote"), str) for e in evidence
+        isinstance(e, dict) and isinstance(e.get("doc_id"), str) and isinstance(e.get("quote"), str)
+        for e in evidence
     ):
         problems.append('evidence must be a list of {"doc_id": str, "quote": str}')
         evidence = []
@@ -251,7 +263,9 @@ def _check_question(q: dict, articles: Mapping[str, str]) -> list[str]:
             problems.append(f"answer alias {alias!r} is empty once normalised")
             continue
         if alias_matches(alias, q.get("question", "")):
-            problems.append(f"answer alias {alias!r} occurs in the question: an answer echoing the question would match")
+            problems.append(
+                f"answer alias {alias!r} occurs in the question: an answer echoing the question would match"
+            )
 
     quotes: list[str] = []
     for item in evidence:
@@ -331,14 +345,21 @@ def _default_runs() -> list[tuple[Path, dict[str, str] | None, str]]:
     if ALLSIDES_EVENTS.is_file():
         runs.append((BENCH_QUESTIONS, load_allsides_articles(ALLSIDES_EVENTS), "AllSides corpus"))
     else:
-        print(f"note: {ALLSIDES_EVENTS} not found; skipping {BENCH_QUESTIONS.relative_to(REPO)}", file=sys.stderr)
+        print(
+            f"note: {ALLSIDES_EVENTS} not found; skipping {BENCH_QUESTIONS.relative_to(REPO)}",
+            file=sys.stderr,
+        )
     return runs
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate qa question sets against their articles.")
-    parser.add_argument("sets", nargs="*", help="question set(s) to check (default: the project's three sets)")
-    parser.add_argument("--seeds", action="append", default=[], help="seed-style article file or folder (doc_id = file stem)")
+    parser.add_argument(
+        "sets", nargs="*", help="question set(s) to check (default: the project's three sets)"
+    )
+    parser.add_argument(
+        "--seeds", action="append", default=[], help="seed-style article file or folder (doc_id = file stem)"
+    )
     parser.add_argument("--articles", action="append", default=[], help="qa JSONL articles file (id, text)")
     parser.add_argument("--events", help="AllSides events.jsonl (articles built by bench/allsides.py)")
     args = parser.parse_args(argv)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError
@@ -42,13 +43,17 @@ def make_client(settings: Settings, http_client: httpx2.Client | None = None) ->
         raise ConfigError("No LLM is configured: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.")
     if settings.openai_base_url and not settings.openai_base_url.lower().startswith(("http://", "https://")):
         # Without a scheme the URL parses as something else entirely and fails obscurely later.
-        raise ConfigError("OPENAI_BASE_URL must start with http:// or https://, e.g. http://localhost:11434/v1.")
+        raise ConfigError(
+            "OPENAI_BASE_URL must start with http:// or https://, e.g. http://localhost:11434/v1."
+        )
     if settings.max_retries < 0 or settings.timeout <= 0:
         raise ConfigError("QA_MAX_RETRIES must be 0 or more and QA_TIMEOUT more than 0.")
     api_key = settings.openai_api_key.strip()
     if not all(33 <= ord(ch) <= 126 for ch in api_key):
         # A header cannot carry it, and the HTTP library's error would quote it: say so without the key.
-        raise ConfigError("OPENAI_API_KEY contains spaces, line breaks or non-ASCII characters (a copy-paste slip?): set it again.")
+        raise ConfigError(
+            "OPENAI_API_KEY contains spaces, line breaks or non-ASCII characters (a copy-paste slip?): set it again."
+        )
     # Pass everything explicitly so the client never falls back to environment
     # variables that disagree with the settings qa resolved (e.g. from .env).
     return openai.OpenAI(
@@ -81,7 +86,14 @@ def _detail(exc: Any, api_key: str) -> str:
     return flat if len(flat) <= 200 else flat[:197] + "..."
 
 
-def llm_error(exc: Exception, client: openai.OpenAI, model: str, *, endpoint: str = "LLM endpoint", setting: str = "QA_MODEL") -> LLMError:
+def llm_error(
+    exc: Exception,
+    client: openai.OpenAI,
+    model: str,
+    *,
+    endpoint: str = "LLM endpoint",
+    setting: str = "QA_MODEL",
+) -> LLMError:
     """Translate an openai exception into one clear sentence: what happened, what to do.
 
     ``endpoint`` names the service in the sentence ("The LLM endpoint at ...") and ``setting``
@@ -97,30 +109,54 @@ def llm_error(exc: Exception, client: openai.OpenAI, model: str, *, endpoint: st
         # The body is not shown: OpenAI echoes a masked form of the key in it.
         return LLMError(f"The {endpoint} at {url} rejected the API key (HTTP 401): check OPENAI_API_KEY.")
     if isinstance(exc, openai.PermissionDeniedError):
-        return LLMError(f"The {endpoint} at {url} refused access ({_http(403, detail)}): check that OPENAI_API_KEY may use model '{model}'.")
+        return LLMError(
+            f"The {endpoint} at {url} refused access ({_http(403, detail)}): check that OPENAI_API_KEY may use model '{model}'."
+        )
     if isinstance(exc, openai.NotFoundError):
-        return LLMError(f"Model '{model}' was not found at {url} (HTTP 404): set {setting} to a model the endpoint serves, and check that OPENAI_BASE_URL ends in /v1.")
+        return LLMError(
+            f"Model '{model}' was not found at {url} (HTTP 404): set {setting} to a model the endpoint serves, and check that OPENAI_BASE_URL ends in /v1."
+        )
     if isinstance(exc, openai.RateLimitError):
         if "quota" in detail.lower():
-            return LLMError(f"The {endpoint} at {url} reports no quota left ({_http(429, detail)}): check the account's billing for OPENAI_API_KEY.")
-        return LLMError(f"The {endpoint} at {url} was still rate limiting{after} (HTTP 429): wait a minute and try again, or lower your request rate.")
+            return LLMError(
+                f"The {endpoint} at {url} reports no quota left ({_http(429, detail)}): check the account's billing for OPENAI_API_KEY."
+            )
+        return LLMError(
+            f"The {endpoint} at {url} was still rate limiting{after} (HTTP 429): wait a minute and try again, or lower your request rate."
+        )
     if isinstance(exc, openai.APITimeoutError):
-        timeout = client.timeout if isinstance(client.timeout, (int, float)) else getattr(client.timeout, "read", client.timeout)
-        return LLMError(f"The {endpoint} at {url} did not answer within {timeout} s{after}: is the server running and the model loaded? Raise QA_TIMEOUT for slow local models.")
+        timeout = (
+            client.timeout
+            if isinstance(client.timeout, (int, float))
+            else getattr(client.timeout, "read", client.timeout)
+        )
+        return LLMError(
+            f"The {endpoint} at {url} did not answer within {timeout} s{after}: is the server running and the model loaded? Raise QA_TIMEOUT for slow local models."
+        )
     if isinstance(exc, openai.APIConnectionError):
         cause = type(exc.__cause__).__name__
         if cause in ("RemoteProtocolError", "ReadError", "WriteError"):
             # Connected, then the reply was cut off or never came: the server (or a proxy) broke it.
-            return LLMError(f"The {endpoint} at {url} closed the connection before a complete reply{after} ({cause}): try again, and check the server's logs.")
-        return LLMError(f"Cannot reach the {endpoint} at {url}{after}: is the server running, and is OPENAI_BASE_URL right?")
+            return LLMError(
+                f"The {endpoint} at {url} closed the connection before a complete reply{after} ({cause}): try again, and check the server's logs."
+            )
+        return LLMError(
+            f"Cannot reach the {endpoint} at {url}{after}: is the server running, and is OPENAI_BASE_URL right?"
+        )
     if isinstance(exc, openai.BadRequestError):
-        return LLMError(f"The {endpoint} at {url} rejected the request ({_http(400, detail)}): check {setting} and the model's context length.")
+        return LLMError(
+            f"The {endpoint} at {url} rejected the request ({_http(400, detail)}): check {setting} and the model's context length."
+        )
     if isinstance(exc, openai.APIStatusError):
         # Only these statuses are retried by the client (see openai's _should_retry).
         code = exc.status_code
         retried = after if code >= 500 or code in (408, 409) else ""
-        return LLMError(f"The {endpoint} at {url} failed ({_http(code, detail)}){retried}: try again later or check the server's logs.")
-    return LLMError(f"The {endpoint} at {url} sent a reply qa could not read ({type(exc).__name__}): check that OPENAI_BASE_URL points to an OpenAI-compatible server.")
+        return LLMError(
+            f"The {endpoint} at {url} failed ({_http(code, detail)}){retried}: try again later or check the server's logs."
+        )
+    return LLMError(
+        f"The {endpoint} at {url} sent a reply qa could not read ({type(exc).__name__}): check that OPENAI_BASE_URL points to an OpenAI-compatible server."
+    )
 
 
 def _http(code: int, detail: str) -> str:
@@ -180,7 +216,9 @@ def _chat(client: openai.OpenAI, model: str, messages: list[dict[str, str]]) -> 
     message = getattr(first, "message", None)
     content = getattr(message, "content", _MISSING)
     if content is _MISSING or not (content is None or isinstance(content, str)):
-        raise LLMError(f"The LLM endpoint at {shown_url(client.base_url)} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server.")
+        raise LLMError(
+            f"The LLM endpoint at {shown_url(client.base_url)} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server."
+        )
     return message
 
 
@@ -197,7 +235,9 @@ def complete_json(client: openai.OpenAI, model: str, system: str, user: str) -> 
     A structured refusal (``message.refusal`` with no content) comes back as
     ``{"refusal": "<text>"}`` so callers can treat it as "no answer".
     """
-    messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": user}
+    ]
     message = _chat(client, model, messages)
     content = message.content or ""
     parsed = _parse(message)

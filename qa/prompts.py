@@ -112,7 +112,7 @@ def prompt_path(name: str) -> Path:
     raise ConfigError(f"Prompt {name!r} was not found in {searched}; reinstall qa.")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_prompt(name: str) -> Prompt:
     """Load the prompt file ``<name>.md`` (cached; files do not change while qa runs)."""
     path = prompt_path(name)

@@ -21,14 +21,19 @@ from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
 def fake_llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeLLM]:
     """A FakeLLM with an empty reply queue; queue replies, then build ``fake_llm.client()``."""
     # The client must never see a real key or endpoint from the developer's shell.
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_CUSTOM_HEADERS"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_ORG_ID",
+        "OPENAI_PROJECT_ID",
+        "OPENAI_CUSTOM_HEADERS",
+    ):
         monkeypatch.delenv(name, raising=False)
     fake = FakeLLM()
     yield fake
     fake.http_client.close()
     # A reply left in the queue means the code made fewer requests than the test expected.
     assert not fake.queue, f"FakeLLM: {len(fake.queue)} queued replies were never requested"
-
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +43,6 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         if name.startswith(("QA_", "OPENAI_")):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
-
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +72,7 @@ def writable_index(seed_index_dir: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run the real console entry point in-process; returns (exit code, stdout, stderr)."""
+
     def run(*args: str) -> tuple[int, str, str]:
         monkeypatch.setattr("sys.argv", ["qa", *args])
         try:

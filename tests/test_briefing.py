@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
 
-from tests.helpers.seeds import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
 from qa.briefing import llm as briefing_llm
+from qa.briefing.loaded_language import charged_share, find_terms, lexicon, parse_lexicon, unattributed
 from qa.briefing.model import Briefing
-from qa.briefing.summarize import summarize
 from qa.briefing.pool import build_pool, figures, usable
+from qa.briefing.summarize import summarize
+from qa.index.corpus import Corpus
 from qa.render.json import briefing_json
 from qa.render.markdown import briefing_markdown
 from qa.render.terminal import briefing_text
-from qa.index.corpus import Corpus
-from qa.briefing.loaded_language import charged_share, find_terms, lexicon, parse_lexicon, unattributed
+from tests.helpers.seeds import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
 
 CITATION_KEYS = {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
 
@@ -90,7 +91,9 @@ def test_offline_every_sentence_and_difference_is_verified_and_exact(offline_doc
     assert offline_doc["dropped"] == []
 
 
-def test_offline_briefing_draws_on_both_outlets_and_marks_single_outlet_facts(offline_doc: dict[str, Any]) -> None:
+def test_offline_briefing_draws_on_both_outlets_and_marks_single_outlet_facts(
+    offline_doc: dict[str, Any],
+) -> None:
     cited = {o["outlet"]: o["cited"] for o in offline_doc["outlets"]}
     assert cited["Global News"] > 0 and cited["Outlet not named"] > 0
     troops = next(s for s in offline_doc["sentences"] if "5,000" in s["text"])
@@ -185,7 +188,10 @@ def test_conflicting_figures_are_reported_with_both_sides(tmp_path: Path) -> Non
 
     one = "Iraq's parliament voted on Sunday to end the foreign troop presence. About 5,000 U.S. troops remain in Iraq, officials said. The vote is not binding."
     two = "Iraq's parliament voted on Sunday to expel foreign troops. About 6,000 U.S. troops remain in Iraq, officials said. Sunni lawmakers stayed away."
-    rows = [{"id": "a", "outlet": "Wire A", "title": "Vote", "text": one}, {"id": "b", "outlet": "Paper B", "title": "Vote", "text": two}]
+    rows = [
+        {"id": "a", "outlet": "Wire A", "title": "Vote", "text": one},
+        {"id": "b", "outlet": "Paper B", "title": "Vote", "text": two},
+    ]
     (tmp_path / "two.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     settings = settings_for(tmp_path / "idx")
     assert not ingest([tmp_path / "two.jsonl"], settings).failed
@@ -193,7 +199,9 @@ def test_conflicting_figures_are_reported_with_both_sides(tmp_path: Path) -> Non
         briefing = summarize(corpus, offline=True)
     conflict = next(d for d in briefing.differences if d.kind == "figures")
     assert "5,000" in conflict.text and "6,000" in conflict.text
-    assert {c.doc_id for c in conflict.citations} == {"a", "b"} and all(c.verified for c in conflict.citations)
+    assert {c.doc_id for c in conflict.citations} == {"a", "b"} and all(
+        c.verified for c in conflict.citations
+    )
     troops = [s for s in briefing.sentences if "troops remain" in s.text]
     assert all(len(s.citations) == 1 for s in troops)  # different figures are never "the same fact"
 
@@ -202,12 +210,42 @@ def test_conflicting_figures_are_reported_with_both_sides(tmp_path: Path) -> Non
 
 NOTES = {
     "notes": [
-        {"source": "P1", "quote": "Parliament resolutions, unlike laws, are non-binding to the government.", "note": "The resolution is non-binding.", "importance": 3},
-        {"source": "P2", "quote": "Around 5,000 US troops remain in Iraq", "note": "About 5,000 US troops are in Iraq.", "importance": 3},
-        {"source": "P3", "quote": "A resolution passed by a special session of parliament said the government should cancel its request for assistance from a US-led coalition.", "note": "A special session passed a resolution.", "importance": 3},
-        {"source": "P5", "quote": "the 168 lawmakers present were just three more than the quorum", "note": "168 lawmakers attended; the quorum is 165.", "importance": 2},
-        {"source": "P6", "quote": "session was called after a U.S. drone strike on Friday at Baghdad airport", "note": "The session followed a US drone strike.", "importance": 2},
-        {"source": "P2", "quote": "Parliament voted 170-0 to expel every foreign soldier.", "note": "A fabricated vote count.", "importance": 3},
+        {
+            "source": "P1",
+            "quote": "Parliament resolutions, unlike laws, are non-binding to the government.",
+            "note": "The resolution is non-binding.",
+            "importance": 3,
+        },
+        {
+            "source": "P2",
+            "quote": "Around 5,000 US troops remain in Iraq",
+            "note": "About 5,000 US troops are in Iraq.",
+            "importance": 3,
+        },
+        {
+            "source": "P3",
+            "quote": "A resolution passed by a special session of parliament said the government should cancel its request for assistance from a US-led coalition.",
+            "note": "A special session passed a resolution.",
+            "importance": 3,
+        },
+        {
+            "source": "P5",
+            "quote": "the 168 lawmakers present were just three more than the quorum",
+            "note": "168 lawmakers attended; the quorum is 165.",
+            "importance": 2,
+        },
+        {
+            "source": "P6",
+            "quote": "session was called after a U.S. drone strike on Friday at Baghdad airport",
+            "note": "The session followed a US drone strike.",
+            "importance": 2,
+        },
+        {
+            "source": "P2",
+            "quote": "Parliament voted 170-0 to expel every foreign soldier.",
+            "note": "A fabricated vote count.",
+            "importance": 3,
+        },
     ]
 }
 
@@ -225,7 +263,10 @@ NON_BINDING = _sentence(
     "A resolution passed by a special session of parliament said the government should cancel its request for assistance from a US-led coalition.",
     "Parliament resolutions, unlike laws, are non-binding to the government.",
 )
-TROOPS = _sentence("About 5,000 US troops remain in Iraq.", "Around 5,000 US troops remain in Iraq, most of them in an advisory capacity.")
+TROOPS = _sentence(
+    "About 5,000 US troops remain in Iraq.",
+    "Around 5,000 US troops remain in Iraq, most of them in an advisory capacity.",
+)
 
 
 def _llm_briefing(corpus: Corpus, fake_llm, reduce: dict[str, Any]) -> tuple[Briefing, dict[str, Any]]:
@@ -251,7 +292,9 @@ def test_mocked_model_briefing_citations_all_verify(corpus: Corpus, fake_llm) ->
 
 
 def test_mocked_model_fabricated_quote_is_dropped_not_shown_as_supported(corpus: Corpus, fake_llm) -> None:
-    fabricated = _sentence("Parliament voted unanimously.", "The vote was unanimous, with 170 lawmakers in favour.")
+    fabricated = _sentence(
+        "Parliament voted unanimously.", "The vote was unanimous, with 170 lawmakers in favour."
+    )
     _, doc = _llm_briefing(corpus, fake_llm, _reduce(NON_BINDING, fabricated))
     assert [s["text"] for s in doc["sentences"]] == [NON_BINDING["text"]]
     assert doc["dropped"] and doc["dropped"][0]["text"] == "Parliament voted unanimously."
@@ -261,29 +304,42 @@ def test_mocked_model_fabricated_quote_is_dropped_not_shown_as_supported(corpus:
 
 
 def test_mocked_model_unattributed_charged_word_is_flagged(corpus: Corpus, fake_llm) -> None:
-    charged = _sentence("The assassination of Soleimani led to the session.", "session was called after a U.S. drone strike on Friday at Baghdad airport")
+    charged = _sentence(
+        "The assassination of Soleimani led to the session.",
+        "session was called after a U.S. drone strike on Friday at Baghdad airport",
+    )
     attributed = _sentence(
         "Sadr called for the troops to be expelled in a “humiliating” manner.",
         "the 168 lawmakers present were just three more than the quorum",
         section="Who said what",
     )
     briefing, doc = _llm_briefing(corpus, fake_llm, _reduce(charged, attributed))
-    assert [(f["term"], f["where"], f["index"]) for f in doc["loaded_terms"]] == [("assassination", "sentences", 0)]
+    assert [(f["term"], f["where"], f["index"]) for f in doc["loaded_terms"]] == [
+        ("assassination", "sentences", 0)
+    ]
     flag = doc["loaded_terms"][0]
     assert doc["sentences"][0]["text"][flag["start"] : flag["end"]] == "assassination"
     assert flag["category"] == "violence framing"
     assert "unattributed: “assassination”" in briefing_text(briefing)
 
 
-def test_mocked_model_difference_between_the_seed_outlets_has_both_citations(corpus: Corpus, fake_llm) -> None:
+def test_mocked_model_difference_between_the_seed_outlets_has_both_citations(
+    corpus: Corpus, fake_llm
+) -> None:
     difference = {
         "text": "Only Global News gives attendance (168 lawmakers, three above the quorum); the other report of the session gives no figure.",
         "citations": [
             {"source": "P4", "quote": "the 168 lawmakers present were just three more than the quorum"},
-            {"source": "P3", "quote": "A resolution passed by a special session of parliament said the government should cancel its request"},
+            {
+                "source": "P3",
+                "quote": "A resolution passed by a special session of parliament said the government should cancel its request",
+            },
         ],
     }
-    one_sided = {"text": "Global News says the strike was at Baghdad airport.", "citations": [{"source": "P5", "quote": "at Baghdad airport"}]}
+    one_sided = {
+        "text": "Global News says the strike was at Baghdad airport.",
+        "citations": [{"source": "P5", "quote": "at Baghdad airport"}],
+    }
     _, doc = _llm_briefing(corpus, fake_llm, _reduce(TROOPS, differences=[difference, one_sided]))
     model = [d for d in doc["differences"] if d["kind"] == "model"]
     assert [d["text"] for d in model] == [difference["text"]]
@@ -293,14 +349,19 @@ def test_mocked_model_difference_between_the_seed_outlets_has_both_citations(cor
     _check_spans(doc)
 
 
-def test_map_reduce_stays_within_budget_over_many_calls(corpus: Corpus, fake_llm, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_map_reduce_stays_within_budget_over_many_calls(
+    corpus: Corpus, fake_llm, monkeypatch: pytest.MonkeyPatch
+) -> None:
     articles = [corpus.store.article(d) for d in (UNNAMED, GLOBAL_NEWS)]
     batches = briefing_llm.map_batches(corpus, articles, budget_tokens=400)
     assert len(batches) >= 4
     assert all(sum(len(h.text) for h in batch) <= 400 * briefing_llm.CHARS_PER_TOKEN for batch in batches)
     spans = [(h.doc_id, h.start, h.end) for batch in batches for h in batch]
     pool = build_pool(corpus, articles)
-    assert all(any(d == s.doc_id and a <= s.hit.start and s.hit.end <= b for d, a, b in spans) for s in pool.sentences)
+    assert all(
+        any(d == s.doc_id and a <= s.hit.start and s.hit.end <= b for d, a, b in spans)
+        for s in pool.sentences
+    )
     monkeypatch.setattr(briefing_llm, "MAP_TOKENS", 400)
     monkeypatch.setattr(briefing_llm, "REDUCE_TOKENS", 150)
     for _ in batches:
@@ -345,7 +406,10 @@ def test_lexicon_ships_parses_and_has_a_plainer_wording_for_every_term() -> None
         ("“What happened on Friday is a political assassination,” Abdul Mahdi said.", []),
         ("Sadr said troops should be expelled in a “humiliating” manner.", []),
         ("The plan is reckless, the senator said.", []),
-        ("The cleric, a populist who says he opposes both, moved closer to Tehran, a dangerous escalation.", ["dangerous"]),
+        (
+            "The cleric, a populist who says he opposes both, moved closer to Tehran, a dangerous escalation.",
+            ["dangerous"],
+        ),
         ("Critics slammed the so-called reform.", ["slammed", "so-called"]),
         ("Islamic State militants grant a truce.", []),
     ],
@@ -361,16 +425,27 @@ def test_charged_share() -> None:
 
 
 def test_figures_skip_years_times_and_dates() -> None:
-    found = figures("Around 5,000 U.S. troops and 168 lawmakers; the 2014-2017 war; 15:13 GMT on 05/01/2020; $2.5 billion; 40% of voters")
-    assert [(f.text, f.unit) for f in found] == [("5,000", "troop"), ("168", "lawmaker"), ("$2.5 billion", ""), ("40%", "percent")]
+    found = figures(
+        "Around 5,000 U.S. troops and 168 lawmakers; the 2014-2017 war; 15:13 GMT on 05/01/2020; $2.5 billion; 40% of voters"
+    )
+    assert [(f.text, f.unit) for f in found] == [
+        ("5,000", "troop"),
+        ("168", "lawmaker"),
+        ("$2.5 billion", ""),
+        ("40%", "percent"),
+    ]
     assert found[2].value == 2.5e9
 
 
 def test_usable_sentences() -> None:
     assert usable("Around 5,000 US troops remain in Iraq.")
     assert not usable("Iraqi lawmakers pass resolution to end foreign troop presence")  # a headline
-    assert not usable("Note: This page was updated at 15:13 GMT on 05/01/2020 with the result of the parliamentary vote.")
-    assert not usable("In the other case, two officers were sued by the estate of a man whom they shot and killed after...")
+    assert not usable(
+        "Note: This page was updated at 15:13 GMT on 05/01/2020 with the result of the parliamentary vote."
+    )
+    assert not usable(
+        "In the other case, two officers were sued by the estate of a man whom they shot and killed after..."
+    )
 
 
 def test_a_topic_nothing_is_about_is_a_clear_error(corpus: Corpus) -> None:

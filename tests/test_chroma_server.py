@@ -12,15 +12,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from tests.helpers.articles import write_articles
 from tests.helpers.index_checks import assert_clean, assert_whole, committed_articles, snapshot
-from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
 from tests.helpers.processes import QAForkServer, free_port, qa_env
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
 
 pytestmark = pytest.mark.slow
 CHROMA = Path(sys.executable).parent / "chroma"
@@ -41,8 +41,20 @@ class ChromaServer:
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [str(CHROMA), "run", "--path", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=qa_env(ANONYMIZED_TELEMETRY="False"),
+                [
+                    str(CHROMA),
+                    "run",
+                    "--path",
+                    str(self.data),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=qa_env(ANONYMIZED_TELEMETRY="False"),
             )
         deadline = time.monotonic() + 30
         while True:
@@ -84,17 +96,25 @@ def _one_error_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_ingest_and_ask_through_a_chroma_server(server: ChromaServer, fork_server: QAForkServer, tmp_path: Path):
+def test_ingest_and_ask_through_a_chroma_server(
+    server: ChromaServer, fork_server: QAForkServer, tmp_path: Path
+):
     index = tmp_path / "index"
     env = qa_env(QA_CHROMA_URL=server.url)
     ingest = fork_server.run("ingest", str(SEEDS), "--index", str(index), "--json", env=env, cwd=tmp_path)
     assert ingest.code == 0, ingest.stderr
     assert sorted(json.loads(ingest.stdout)["added"]) == [UNNAMED, GLOBAL_NEWS]
     assert not (index / "chroma").exists(), "vectors must go to the server, not the embedded store"
-    ask = fork_server.run("ask", QUESTION, "--offline", "--json", "--index", str(index), env=env, cwd=tmp_path)
+    ask = fork_server.run(
+        "ask", QUESTION, "--offline", "--json", "--index", str(index), env=env, cwd=tmp_path
+    )
     assert ask.code == 0, ask.stderr
     answer = json.loads(ask.stdout)
-    assert answer["status"] == "answered" and answer["citations"] and all(c["verified"] for c in answer["citations"])
+    assert (
+        answer["status"] == "answered"
+        and answer["citations"]
+        and all(c["verified"] for c in answer["citations"])
+    )
     assert any("168" in c["quote"] for c in answer["citations"])
     assert_clean(snapshot(index, server.url))
 
@@ -108,17 +128,23 @@ def test_ingest_and_ask_through_a_chroma_server(server: ChromaServer, fork_serve
 
 def test_server_down_at_start_is_one_clear_error(fork_server: QAForkServer, tmp_path: Path):
     url = f"http://127.0.0.1:{free_port()}"
-    result = fork_server.run("ingest", str(SEEDS), "--index", str(tmp_path / "index"), env=qa_env(QA_CHROMA_URL=url), cwd=tmp_path)
+    result = fork_server.run(
+        "ingest", str(SEEDS), "--index", str(tmp_path / "index"), env=qa_env(QA_CHROMA_URL=url), cwd=tmp_path
+    )
     assert result.code == 1 and result.stdout == ""
     line = _one_error_line(result.stderr)
     assert line.startswith(f"error: Cannot reach the Chroma server at {url}") and "QA_CHROMA_URL" in line
 
 
-def test_server_killed_mid_ingest_then_restarted(server: ChromaServer, fork_server: QAForkServer, tmp_path: Path):
+def test_server_killed_mid_ingest_then_restarted(
+    server: ChromaServer, fork_server: QAForkServer, tmp_path: Path
+):
     index = tmp_path / "index"
     env = qa_env(QA_CHROMA_URL=server.url, QA_TEST_BATCH_CHUNKS="2")
     added = write_articles(tmp_path / "articles", 24, "wire")
-    pid = fork_server.start("ingest", str(tmp_path / "articles"), "--index", str(index), env=env, cwd=tmp_path)
+    pid = fork_server.start(
+        "ingest", str(tmp_path / "articles"), "--index", str(index), env=env, cwd=tmp_path
+    )
     deadline = time.monotonic() + 60
     while len(committed_articles(index)) < 4:
         try:
@@ -139,11 +165,14 @@ def test_server_killed_mid_ingest_then_restarted(server: ChromaServer, fork_serv
     assert_whole(snap)  # no half article: every committed one has all its vectors
     sources = fork_server.run("sources", "--json", "--index", str(index), env=env, cwd=tmp_path)
     assert sources.code == 0 and len(json.loads(sources.stdout)["sources"]) == len(snap.articles)
-    search = fork_server.run("search", "Dispatch wire number", "--json", "--index", str(index), env=env, cwd=tmp_path)
+    search = fork_server.run(
+        "search", "Dispatch wire number", "--json", "--index", str(index), env=env, cwd=tmp_path
+    )
     assert search.code == 0 and {h["doc_id"] for h in json.loads(search.stdout)["hits"]} <= set(snap.articles)
-    rerun = fork_server.run("ingest", str(tmp_path / "articles"), "--index", str(index), "--json", env=env, cwd=tmp_path)
+    rerun = fork_server.run(
+        "ingest", str(tmp_path / "articles"), "--index", str(index), "--json", env=env, cwd=tmp_path
+    )
     assert rerun.code == 0, rerun.stderr
     final = snapshot(index, server.url)
     assert set(final.articles) == set(added)
     assert_clean(final)
-

@@ -35,7 +35,11 @@ def _seed(name: str) -> Article:
 
 
 def test_seed_furniture_lines_are_left_out_of_every_chunk():
-    chunks = [c for name in ("000_cd5ad041538ca3e1.txt", "001_459249e74de3275c.txt") for c in chunk_article(_seed(name))]
+    chunks = [
+        c
+        for name in ("000_cd5ad041538ca3e1.txt", "001_459249e74de3275c.txt")
+        for c in chunk_article(_seed(name))
+    ]
     joined = "\n".join(c.text for c in chunks)
     for line in FURNITURE:
         assert line not in joined, line
@@ -97,19 +101,34 @@ def test_content_blocks_skip_furniture_between_paragraphs():
 def test_sentences_respect_abbreviations_and_quotes():
     text = "The U.S. State Department spoke on Friday. “We will respond,” he said. Then Gen. Smith left."
     spans = [text[s:e] for s, e in split_sentences(text)]
-    assert spans == ["The U.S. State Department spoke on Friday.", "“We will respond,” he said.", "Then Gen. Smith left."]
+    assert spans == [
+        "The U.S. State Department spoke on Friday.",
+        "“We will respond,” he said.",
+        "Then Gen. Smith left.",
+    ]
 
 
 def test_sentences_start_at_non_ascii_capitals():
     text = "He left on Tuesday. Élysée officials said so. İstanbul was quiet."
-    assert [text[s:e] for s, e in split_sentences(text)] == ["He left on Tuesday.", "Élysée officials said so.", "İstanbul was quiet."]
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "He left on Tuesday.",
+        "Élysée officials said so.",
+        "İstanbul was quiet.",
+    ]
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
         st.sampled_from(
-            ["Parliament voted.", "READ MORE: link", "Sadr spoke at length about the vote and its meaning.", "", "x" * 90, "Ünïcödé text here."]
+            [
+                "Parliament voted.",
+                "READ MORE: link",
+                "Sadr spoke at length about the vote and its meaning.",
+                "",
+                "x" * 90,
+                "Ünïcödé text here.",
+            ]
         ),
         min_size=1,
         max_size=25,

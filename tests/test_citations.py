@@ -16,11 +16,17 @@ SUNNI = "Most Sunni and Kurdish lawmakers boycotted the session, and the 168 law
 
 # Characters that exercise every rule of normalise(): whitespace kinds, typographic
 # quotes, dashes, the ellipsis expansion, invisible characters and case.
-_ALPHABET = st.sampled_from(list("abcAB xyZ.,\n\t\u00a0\u2009-'\"\u2018\u2019\u201c\u201d\u201e\u2032\u2033\u2013\u2014\u2011\u2212\u2026\u200b\u00adİ"))
+_ALPHABET = st.sampled_from(
+    list(
+        "abcAB xyZ.,\n\t\u00a0\u2009-'\"\u2018\u2019\u201c\u201d\u201e\u2032\u2033\u2013\u2014\u2011\u2212\u2026\u200b\u00adİ"
+    )
+)
 texts = st.text(alphabet=_ALPHABET, max_size=60)
 
 
-def make_hit(doc_id: str, text: str, start: int, end: int, outlet: str = "Outlet", title: str = "Title") -> Hit:
+def make_hit(
+    doc_id: str, text: str, start: int, end: int, outlet: str = "Outlet", title: str = "Title"
+) -> Hit:
     """A Hit for text[start:end] of an article."""
     return Hit(f"{doc_id}:{start}", doc_id, f"{doc_id}.txt", title, outlet, start, end, text[start:end], 1.0)
 
@@ -32,9 +38,10 @@ def seed() -> str:
 
 # -- normalise ------------------------------------------------------------------------
 
+
 def test_normalise_rules() -> None:
     raw = "  \u201cIt\u2019s\u00a0done\u201d \u2013 he said\u2026\n\n\u2018ok\u2019 \u2014 5\u20326\u2033 \u2212 \u201elow\u201d\t "
-    assert normalise(raw) == "\"It's done\" - he said... 'ok' - 5'6\" - \"low\""
+    assert normalise(raw) == '"It\'s done" - he said... \'ok\' - 5\'6" - "low"'
 
 
 @given(texts)
@@ -44,6 +51,7 @@ def test_normalise_is_idempotent(text: str) -> None:
 
 
 # -- locate ---------------------------------------------------------------------------
+
 
 def test_locate_exact_offsets(seed: str) -> None:
     start = seed.index(SUNNI)
@@ -124,6 +132,7 @@ def test_locate_any_unicode_substring(before: str, middle: str, after: str) -> N
 
 # -- hints ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("hint", ["P2", "[P2]", "passage 2", "Passage P2", "2", " p2 ", 2])
 def test_hint_forms(hint: object) -> None:
     assert hint_index(hint, 3) == 1
@@ -135,6 +144,7 @@ def test_hint_out_of_range_or_absent(hint: object) -> None:
 
 
 # -- resolve --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def seed_hits(seed: str) -> list[Hit]:

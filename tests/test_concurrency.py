@@ -18,8 +18,8 @@ import pytest
 
 from tests.helpers.articles import write_articles
 from tests.helpers.index_checks import assert_clean, committed_articles, snapshot
-from tests.helpers.seeds import GLOBAL_NEWS, SEEDS
 from tests.helpers.processes import QAForkServer, qa_env, run_qa
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS
 
 pytestmark = pytest.mark.slow
 WAITING = "Waiting for another qa ingest on this index"
@@ -28,7 +28,11 @@ WAITING = "Waiting for another qa ingest on this index"
 def _start_ingest(folder: Path, index: Path, cwd: Path, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "qa", "ingest", str(folder), "--index", str(index), "--json"],
-        env=qa_env(**env), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=qa_env(**env),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -48,14 +52,21 @@ def test_a_second_writer_waits_then_gives_up_with_one_clear_error(seed_index_dir
     write_articles(folder, 2, "late")
     with open(index / "ingest.lock", "a+") as handle:  # what a running ingest holds
         fcntl.flock(handle, fcntl.LOCK_EX)
-        ingest = run_qa("ingest", str(folder), "--index", str(index), env=qa_env(QA_LOCK_TIMEOUT="1"), cwd=tmp_path)
-        remove = run_qa("remove", GLOBAL_NEWS, "--index", str(index), env=qa_env(QA_LOCK_TIMEOUT="1"), cwd=tmp_path)
+        ingest = run_qa(
+            "ingest", str(folder), "--index", str(index), env=qa_env(QA_LOCK_TIMEOUT="1"), cwd=tmp_path
+        )
+        remove = run_qa(
+            "remove", GLOBAL_NEWS, "--index", str(index), env=qa_env(QA_LOCK_TIMEOUT="1"), cwd=tmp_path
+        )
     for result in (ingest, remove):
         assert result.returncode == 1, result.stderr
         assert result.stdout == ""
         lines = result.stderr.strip().splitlines()
         assert lines[0].startswith(WAITING)
-        assert lines[-1].startswith("error: Another qa ingest has held the index") and "QA_LOCK_TIMEOUT" in lines[-1]
+        assert (
+            lines[-1].startswith("error: Another qa ingest has held the index")
+            and "QA_LOCK_TIMEOUT" in lines[-1]
+        )
         assert len(lines) == 2 and "Traceback" not in result.stderr
     after = snapshot(index)
     assert after.articles.keys() == before.articles.keys() and after.vectors == before.vectors
@@ -68,7 +79,9 @@ def test_two_ingests_at_once_lose_nothing(tmp_path: Path):
     shared = tmp_path / "second" / "first-007.md"
     shared.write_bytes((tmp_path / "first" / "first-007.md").read_bytes())  # one article in both folders
     a = _start_ingest(tmp_path / "first", index, tmp_path, QA_TEST_BATCH_CHUNKS="4")
-    _wait_until(lambda: (index / "manifest.sqlite").exists(), a)  # a holds the lock from before this file exists
+    _wait_until(
+        lambda: (index / "manifest.sqlite").exists(), a
+    )  # a holds the lock from before this file exists
     b = _start_ingest(tmp_path / "second", index, tmp_path)
     out_a, err_a = a.communicate(timeout=120)
     out_b, err_b = b.communicate(timeout=120)
@@ -81,7 +94,9 @@ def test_two_ingests_at_once_lose_nothing(tmp_path: Path):
     assert_clean(snap)
 
 
-def test_ask_and_search_while_an_ingest_writes(fork_server: QAForkServer, seed_index_dir: Path, tmp_path: Path):
+def test_ask_and_search_while_an_ingest_writes(
+    fork_server: QAForkServer, seed_index_dir: Path, tmp_path: Path
+):
     index = tmp_path / "index"
     subprocess.run(["cp", "-r", str(seed_index_dir), str(index)], check=True)
     added = write_articles(tmp_path / "more", 24, "more")
@@ -90,7 +105,16 @@ def test_ask_and_search_while_an_ingest_writes(fork_server: QAForkServer, seed_i
     seed_text = (SEEDS / f"{GLOBAL_NEWS}.txt").read_text(encoding="utf-8")
     asked = 0
     while writer.poll() is None or asked < 2:
-        ask = fork_server.run("ask", "How many lawmakers attended the session?", "--offline", "--json", "--index", str(index), env=qa_env(), cwd=tmp_path)
+        ask = fork_server.run(
+            "ask",
+            "How many lawmakers attended the session?",
+            "--offline",
+            "--json",
+            "--index",
+            str(index),
+            env=qa_env(),
+            cwd=tmp_path,
+        )
         assert ask.code == 0, ask.stderr
         doc = json.loads(ask.stdout)
         assert doc["status"] == "answered" and doc["citations"]
@@ -98,9 +122,14 @@ def test_ask_and_search_while_an_ingest_writes(fork_server: QAForkServer, seed_i
             assert c["verified"]
             if c["doc_id"] == GLOBAL_NEWS:
                 assert seed_text[c["start"] : c["end"]] == c["quote"]
-        search = fork_server.run("search", "Dispatch more number", "--json", "--index", str(index), env=qa_env(), cwd=tmp_path)
+        search = fork_server.run(
+            "search", "Dispatch more number", "--json", "--index", str(index), env=qa_env(), cwd=tmp_path
+        )
         assert search.code == 0, search.stderr
-        assert all(h["doc_id"] in added or h["doc_id"].startswith(("000_", "001_")) for h in json.loads(search.stdout)["hits"])
+        assert all(
+            h["doc_id"] in added or h["doc_id"].startswith(("000_", "001_"))
+            for h in json.loads(search.stdout)["hits"]
+        )
         asked += 1
     out, err = writer.communicate(timeout=120)
     assert writer.returncode == 0, err

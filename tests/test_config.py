@@ -11,7 +11,6 @@ from qa.errors import ConfigError
 from tests.helpers.seeds import ROOT
 
 
-
 def test_env_example_documents_every_setting():
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     for env, _, description in describe():
@@ -20,9 +19,16 @@ def test_env_example_documents_every_setting():
 
 def test_precedence_dotenv_then_environment_then_overrides(tmp_path: Path):
     dotenv = tmp_path / ".env"
-    dotenv.write_text("QA_MODEL=from-dotenv\nQA_K=3\nexport QA_COLLECTION='from-dotenv'\n# QA_TIMEOUT=1\n", encoding="utf-8")
+    dotenv.write_text(
+        "QA_MODEL=from-dotenv\nQA_K=3\nexport QA_COLLECTION='from-dotenv'\n# QA_TIMEOUT=1\n", encoding="utf-8"
+    )
     settings = load_settings(env={"QA_K": "9"}, dotenv=dotenv)
-    assert (settings.model, settings.k, settings.collection, settings.timeout) == ("from-dotenv", 9, "from-dotenv", 60.0)
+    assert (settings.model, settings.k, settings.collection, settings.timeout) == (
+        "from-dotenv",
+        9,
+        "from-dotenv",
+        60.0,
+    )
     assert load_settings(env={"QA_K": "9"}, dotenv=dotenv, k=2).k == 2
 
 
@@ -38,7 +44,13 @@ def test_llm_is_configured_by_a_key_or_a_local_endpoint():
 
 @pytest.mark.parametrize(
     "name, value",
-    [("QA_K", "0"), ("QA_CHUNK_SIZE", "0"), ("QA_CHUNK_OVERLAP", "900"), ("QA_MAX_FILE_MB", "nan"), ("QA_TIMEOUT", "-1")],
+    [
+        ("QA_K", "0"),
+        ("QA_CHUNK_SIZE", "0"),
+        ("QA_CHUNK_OVERLAP", "900"),
+        ("QA_MAX_FILE_MB", "nan"),
+        ("QA_TIMEOUT", "-1"),
+    ],
 )
 def test_out_of_range_settings_are_one_clear_error(name: str, value: str):
     with pytest.raises(ConfigError, match=f"^{name}="):

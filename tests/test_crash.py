@@ -27,16 +27,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from tests.helpers.index_checks import Snapshot, assert_clean, assert_whole, committed_articles, snapshot
-from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
 from qa.ingest.chunking import chunk_article
 from qa.ingest.loaders import load_file
+from tests.helpers.index_checks import Snapshot, assert_clean, assert_whole, committed_articles, snapshot
 from tests.helpers.processes import QAForkServer, qa_env
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +52,10 @@ NAMED_POINTS = ["recovered:1", "embedded:1"] + [
 def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """14 articles: 6 new, the 2 seeds changed (same doc_ids), 6 more new ones, in that file order."""
     folder = tmp_path_factory.mktemp("crash-articles")
-    rows = [json.loads(line) for line in (SEEDS.parent / "eval" / "allsides_sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (SEEDS.parent / "eval" / "allsides_sample.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     for i, row in enumerate(rows):
         prefix = "a" if i < 6 else "c"
         front = f"---\ntitle: {json.dumps(row['title'])}\noutlet: {row['outlet']}\n---\n"
@@ -65,7 +68,9 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
             size += len(line)
             if size > 1500:
                 break
-        (folder / f"b{n}.txt").write_text(f"---\nid: {doc_id}\ntitle: Changed seed {n}\n---\n{''.join(lines)}", encoding="utf-8")
+        (folder / f"b{n}.txt").write_text(
+            f"---\nid: {doc_id}\ntitle: Changed seed {n}\n---\n{''.join(lines)}", encoding="utf-8"
+        )
     assert max(batch_plan(folder).values()) == BATCHES  # the named kill points assume this
     return folder
 
@@ -111,7 +116,7 @@ def one_embedder_in_this_process() -> Iterator[None]:
     original = qa.index.embedding.load_embedder
     cache: dict[str, object] = {}
 
-    def cached(settings):  # noqa: ANN001, ANN202
+    def cached(settings):
         if settings.embedding not in cache:
             cache[settings.embedding] = original(settings)
         return cache[settings.embedding]
@@ -164,7 +169,9 @@ def _copy(seed_index_dir: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("crash_at", NAMED_POINTS)
-def test_sigkill_at_a_named_point(crash_at, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions):
+def test_sigkill_at_a_named_point(
+    crash_at, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+):
     index = _copy(seed_index_dir, tmp_path)
     outcome = forks.run("ingest", str(articles), "--index", str(index), env=_env(crash_at), cwd=tmp_path)
     assert outcome.code == -signal.SIGKILL, outcome.stderr
@@ -173,16 +180,27 @@ def test_sigkill_at_a_named_point(crash_at, forks, articles, seed_index_dir, tmp
     plan = batch_plan(articles)
     done = int(n) if point in ("committed", "cleaned") else int(n) - 1 if point != "recovered" else 0
     committed_new = {d for d, a in snap.articles.items() if a.sha256 == new_versions[d]}
-    assert committed_new == {d for d, b in plan.items() if b <= done}, "exactly the committed batches are visible"
+    assert committed_new == {d for d, b in plan.items() if b <= done}, (
+        "exactly the committed batches are visible"
+    )
     check_rerun_completes(index, articles, run_cli, new_versions)
 
 
 @pytest.mark.parametrize("doc_id", [UNNAMED, GLOBAL_NEWS])
-def test_superseded_vectors_left_by_a_crash_are_pending_and_cleaned(doc_id, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions):
+def test_superseded_vectors_left_by_a_crash_are_pending_and_cleaned(
+    doc_id, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+):
     """Killed after the new version committed but before the old version's vectors were deleted."""
     old_chunks = {c for c in snapshot(seed_index_dir).chunks if c.startswith(f"{doc_id}:")}
     index = _copy(seed_index_dir, tmp_path)
-    outcome = forks.run("ingest", str(articles), "--index", str(index), env=_env(f"committed:{batch_plan(articles)[doc_id]}"), cwd=tmp_path)
+    outcome = forks.run(
+        "ingest",
+        str(articles),
+        "--index",
+        str(index),
+        env=_env(f"committed:{batch_plan(articles)[doc_id]}"),
+        cwd=tmp_path,
+    )
     assert outcome.code == -signal.SIGKILL
     snap = check_crashed_index(index, run_cli, old_versions, new_versions)
     assert snap.articles[doc_id].sha256 == new_versions[doc_id]
@@ -190,7 +208,7 @@ def test_superseded_vectors_left_by_a_crash_are_pending_and_cleaned(doc_id, fork
     check_rerun_completes(index, articles, run_cli, new_versions)
 
 
-def _wait_for_first_commit(index: Path, running) -> None:  # noqa: ANN001
+def _wait_for_first_commit(index: Path, running) -> None:
     """Until the first batch's articles are committed (the seeds' 2 become 6): the writes have begun."""
     deadline = time.monotonic() + 60
     while running() and len(committed_articles(index)) <= 2:
@@ -198,7 +216,9 @@ def _wait_for_first_commit(index: Path, running) -> None:  # noqa: ANN001
         time.sleep(0.005)
 
 
-def test_sigkill_after_delays_mid_write(forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions):
+def test_sigkill_after_delays_mid_write(
+    forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+):
     """Kill points that are not named: wherever the process is, some time after its first commit."""
     killed = 0
     for i, delay in enumerate((0.0, 0.04, 0.1, 0.2)):
@@ -224,12 +244,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_sigkill_a_plain_python_process_mid_write(articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions):
+def test_sigkill_a_plain_python_process_mid_write(
+    articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+):
     """A plain `python -m qa ingest` (no fork server, no hook), killed right after its first commit."""
     index = _copy(seed_index_dir, tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa", "ingest", str(articles), "--index", str(index)],
-        env=_env(), cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=_env(),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     _wait_for_first_commit(index, lambda: proc.poll() is None)
     proc.send_signal(signal.SIGKILL)
@@ -239,7 +264,9 @@ def test_sigkill_a_plain_python_process_mid_write(articles, seed_index_dir, tmp_
 
 
 @pytest.mark.parametrize("first, second", [("upserted:2", "pending:1"), ("committed:3", "upserted:1")])
-def test_the_recovery_run_is_killed_too(first, second, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions):
+def test_the_recovery_run_is_killed_too(
+    first, second, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+):
     index = _copy(seed_index_dir, tmp_path)
     for crash_at in (first, second):
         outcome = forks.run("ingest", str(articles), "--index", str(index), env=_env(crash_at), cwd=tmp_path)
@@ -261,9 +288,13 @@ def test_sigkill_on_an_empty_index(forks, articles, tmp_path, run_cli, new_versi
 
 
 @pytest.mark.parametrize("crash_at", ["rebuild-cleared:1", "recovered:1", "committed:2"])
-def test_sigkill_during_rebuild(crash_at, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions):
+def test_sigkill_during_rebuild(
+    crash_at, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+):
     index = _copy(seed_index_dir, tmp_path)
-    outcome = forks.run("ingest", "--rebuild", str(articles), "--index", str(index), env=_env(crash_at), cwd=tmp_path)
+    outcome = forks.run(
+        "ingest", "--rebuild", str(articles), "--index", str(index), env=_env(crash_at), cwd=tmp_path
+    )
     assert outcome.code == -signal.SIGKILL, outcome.stderr
     snap = snapshot(index)
     assert_whole(snap)

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from qa.config import Settings
+from qa.errors import EmbedderError
 from qa.index.embedding import DEFAULT_NAME, OnnxEmbedder, OpenAIEmbedder, default_model_dir, load_embedder
 from tests.helpers.fake_llm import TEST_API_KEY, TEST_BASE_URL, FakeLLM, error_body
-from qa.errors import EmbedderError
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm_reference.json").read_text(encoding="utf-8"))
 REF_TEXTS = [item["text"] for item in REFERENCE["items"]]
@@ -88,7 +88,9 @@ def test_weights_digest_is_remembered_until_the_file_changes(tmp_path: Path) -> 
     assert _weights_digest(weights, tmp_path / "cache") == _file_sha256(weights) != first
 
 
-def test_load_embedder_minilm_uses_qa_cache_dir(embedder: OnnxEmbedder, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_embedder_minilm_uses_qa_cache_dir(
+    embedder: OnnxEmbedder, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("QA_CACHE_DIR", str(cache))
     loaded = load_embedder(Settings(embedding="minilm"))
     assert isinstance(loaded, OnnxEmbedder) and loaded.name == DEFAULT_NAME and not loaded.built
@@ -98,18 +100,28 @@ def _local_copy(tmp_path: Path, skip: str = "") -> Path:
     model_dir = tmp_path / "model"
     (model_dir / "1_Pooling").mkdir(parents=True)
     source = default_model_dir()
-    for name in ("model.safetensors", "tokenizer.json", "config.json", "sentence_bert_config.json", "1_Pooling/config.json"):
+    for name in (
+        "model.safetensors",
+        "tokenizer.json",
+        "config.json",
+        "sentence_bert_config.json",
+        "1_Pooling/config.json",
+    ):
         if name != skip:
             (model_dir / name).symlink_to(source / name)
     return model_dir
 
 
-def test_load_embedder_local_dir(embedder: OnnxEmbedder, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_embedder_local_dir(
+    embedder: OnnxEmbedder, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("QA_CACHE_DIR", str(cache))
     model_dir = _local_copy(tmp_path)
     loaded = load_embedder(Settings(embedding=f"local:{model_dir}"))
     assert isinstance(loaded, OnnxEmbedder)
-    assert loaded.name == f"local:{model_dir.resolve()}" and not loaded.built  # same weights, same cache entry
+    assert (
+        loaded.name == f"local:{model_dir.resolve()}" and not loaded.built
+    )  # same weights, same cache entry
 
 
 @pytest.mark.parametrize("missing", ["model.safetensors", "tokenizer.json", "config.json"])
@@ -126,7 +138,9 @@ def test_local_dir_that_does_not_exist(tmp_path: Path) -> None:
 
 def test_local_dir_with_cls_pooling_is_refused(tmp_path: Path) -> None:
     model_dir = _local_copy(tmp_path, skip="1_Pooling/config.json")
-    (model_dir / "1_Pooling" / "config.json").write_text('{"pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}')
+    (model_dir / "1_Pooling" / "config.json").write_text(
+        '{"pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}'
+    )
     with pytest.raises(EmbedderError, match="mean pooling"):
         load_embedder(Settings(embedding=f"local:{model_dir}"))
 
@@ -136,7 +150,9 @@ def test_unknown_spec_names_setting_and_forms(spec: str) -> None:
     with pytest.raises(EmbedderError) as info:
         load_embedder(Settings(embedding=spec))
     message = str(info.value)
-    assert "QA_EMBEDDING" in message and "'minilm'" in message and "local:" in message and "openai:" in message
+    assert (
+        "QA_EMBEDDING" in message and "'minilm'" in message and "local:" in message and "openai:" in message
+    )
 
 
 def test_missing_default_model_package(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,7 +167,10 @@ def test_openai_embedder_with_fake_client(monkeypatch: pytest.MonkeyPatch) -> No
     def create(model: str, input: list[str]) -> types.SimpleNamespace:
         calls.append(input)
         # Replies out of order, unnormalised: the embedder must sort by index and normalise.
-        data = [types.SimpleNamespace(index=i, embedding=[3.0 * (i + 1), 4.0 * (i + 1)]) for i in range(len(input))]
+        data = [
+            types.SimpleNamespace(index=i, embedding=[3.0 * (i + 1), 4.0 * (i + 1)])
+            for i in range(len(input))
+        ]
         return types.SimpleNamespace(data=data[::-1])
 
     client = types.SimpleNamespace(embeddings=types.SimpleNamespace(create=create))
@@ -168,12 +187,18 @@ def test_openai_embedder_with_fake_client(monkeypatch: pytest.MonkeyPatch) -> No
     ("status", "expected"),
     [
         (401, "rejected the API key (HTTP 401): check OPENAI_API_KEY."),
-        (400, "rejected the request (HTTP 400: Invalid input for key *** at"),  # the detail is shown, scrubbed
+        (
+            400,
+            "rejected the request (HTTP 400: Invalid input for key *** at",
+        ),  # the detail is shown, scrubbed
     ],
 )
 def test_openai_embedder_errors_are_clear_and_never_echo_the_key(status: int, expected: str) -> None:
     """An endpoint that echoes the key in its error body: one clear sentence, the key scrubbed."""
-    fake = FakeLLM().error(status, error_body(f"Invalid input for key {TEST_API_KEY} at {TEST_BASE_URL}", "invalid_request_error"))
+    fake = FakeLLM().error(
+        status,
+        error_body(f"Invalid input for key {TEST_API_KEY} at {TEST_BASE_URL}", "invalid_request_error"),
+    )
     settings = fake.settings(max_retries=0)
     embedder = OpenAIEmbedder(settings, "text-embedding-3-small", client=fake.client(settings))
     with pytest.raises(EmbedderError) as info:
@@ -186,25 +211,36 @@ def test_openai_embedder_errors_are_clear_and_never_echo_the_key(status: int, ex
 
 
 def test_openai_embedder_names_its_setting_for_an_unknown_model() -> None:
-    fake = FakeLLM().error(404, error_body("The model does not exist", "invalid_request_error", "model_not_found"))
+    fake = FakeLLM().error(
+        404, error_body("The model does not exist", "invalid_request_error", "model_not_found")
+    )
     settings = fake.settings(max_retries=0)
-    with pytest.raises(EmbedderError, match=r"Model 'nope' was not found at .* set QA_EMBEDDING to a model the endpoint serves"):
+    with pytest.raises(
+        EmbedderError,
+        match=r"Model 'nope' was not found at .* set QA_EMBEDDING to a model the endpoint serves",
+    ):
         OpenAIEmbedder(settings, "nope", client=fake.client(settings)).embed(["a"])
 
 
-@pytest.mark.parametrize("data", [[{"index": 0, "object": "embedding"}], [{"index": 0, "object": "embedding", "embedding": []}]])
+@pytest.mark.parametrize(
+    "data", [[{"index": 0, "object": "embedding"}], [{"index": 0, "object": "embedding", "embedding": []}]]
+)
 def test_openai_embedder_reply_without_vectors_is_a_clear_error(data: list[dict]) -> None:
     fake = FakeLLM()
-    fake.queue.append(json.dumps({"object": "list", "model": "m", "data": data, "usage": {"prompt_tokens": 1, "total_tokens": 1}}))
+    fake.queue.append(
+        json.dumps(
+            {"object": "list", "model": "m", "data": data, "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+        )
+    )
     settings = fake.settings(max_retries=0)
-    with pytest.raises(EmbedderError, match=r"returned 0 usable vectors for 1 texts; check that 'm' is an embedding model"):
+    with pytest.raises(
+        EmbedderError, match=r"returned 0 usable vectors for 1 texts; check that 'm' is an embedding model"
+    ):
         OpenAIEmbedder(settings, "m", client=fake.client(settings)).embed(["a"])
 
 
 def test_import_is_cheap() -> None:
-    code = (
-        "import sys, qa.index.embedding; print(sorted(m for m in ('onnx', 'onnxruntime', 'tokenizers', 'openai') if m in sys.modules))"
-    )
+    code = "import sys, qa.index.embedding; print(sorted(m for m in ('onnx', 'onnxruntime', 'tokenizers', 'openai') if m in sys.modules))"
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from tests.helpers.seeds import ROOT as REPO
 
 SEEDS = REPO / "seeds"
@@ -61,7 +62,9 @@ def _good_question(**changes) -> dict:
         "id": "t-1",
         "question": "How many lawmakers were present?",
         "answers": ["168"],
-        "evidence": [{"doc_id": GN, "quote": "the 168 lawmakers present were just three more than the quorum"}],
+        "evidence": [
+            {"doc_id": GN, "quote": "the 168 lawmakers present were just three more than the quorum"}
+        ],
         "category": "number",
         "answerable": True,
     }
@@ -152,7 +155,9 @@ def _event(event_id=7, stances=("left", "center", "right")) -> dict:
 
 
 def test_to_articles_builds_qa_jsonl_rows():
-    rows = list(allsides.to_articles([_event(), _event(8, ("right", "left")), {"id": 9, "date": "", "news": {}}]))
+    rows = list(
+        allsides.to_articles([_event(), _event(8, ("right", "left")), {"id": 9, "date": "", "news": {}}])
+    )
     assert [r["id"] for r in rows] == ["as-7-left", "as-7-center", "as-7-right", "as-8-left", "as-8-right"]
     first = rows[0]
     assert first == {
@@ -197,8 +202,12 @@ def test_validator_catches_a_broken_quote(tmp_path, seed_articles):
 
 
 def test_validator_catches_an_invented_quote(tmp_path, seed_articles):
-    q = _good_question(evidence=[{"doc_id": GN, "quote": "the 170 lawmakers present were just three more than the quorum"}])
-    assert any("not a verbatim substring" in p for p in validate_mod.validate(_write(tmp_path, [q]), seed_articles))
+    q = _good_question(
+        evidence=[{"doc_id": GN, "quote": "the 170 lawmakers present were just three more than the quorum"}]
+    )
+    assert any(
+        "not a verbatim substring" in p for p in validate_mod.validate(_write(tmp_path, [q]), seed_articles)
+    )
 
 
 @pytest.mark.parametrize(
@@ -217,7 +226,12 @@ def test_validator_rejects_furniture_quotes(tmp_path, seed_articles, quote):
 
 
 def test_validator_rejects_wire_furniture(tmp_path, seed_articles):
-    q = _good_question(evidence=[{"doc_id": WIRE, "quote": "Pope calls for dialogue and restraint amid growing US-Iran tensions"}], note="x")
+    q = _good_question(
+        evidence=[
+            {"doc_id": WIRE, "quote": "Pope calls for dialogue and restraint amid growing US-Iran tensions"}
+        ],
+        note="x",
+    )
     assert any("furniture" in p for p in validate_mod.validate(_write(tmp_path, [q]), seed_articles))
 
 
@@ -251,7 +265,9 @@ def test_validator_reports_schema_problems(tmp_path, seed_articles, changes, exp
 def test_validator_reports_missing_fields_and_duplicate_ids(tmp_path, seed_articles):
     broken = _good_question()
     del broken["evidence"]
-    problems = validate_mod.validate(_write(tmp_path, [_good_question(), _good_question(), broken]), seed_articles)
+    problems = validate_mod.validate(
+        _write(tmp_path, [_good_question(), _good_question(), broken]), seed_articles
+    )
     assert any("duplicate id" in p for p in problems)
     assert any("missing field(s): evidence" in p for p in problems)
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.seeds import GLOBAL_NEWS, UNNAMED
-from qa.evaluation.score import score, summarise
 from qa.evaluation.questions import Evidence, Question, matches_alias, normalise_answer
+from qa.evaluation.score import score, summarise
 from qa.types import Answer, Citation, Hit
+from tests.helpers.seeds import GLOBAL_NEWS, UNNAMED
 from tests.helpers.seeds import ROOT as REPO
 
 SEED_SET = REPO / "eval" / "questions.jsonl"
@@ -36,14 +36,24 @@ GATE = {
     "not_found_precision": 0.4,
     "not_found_recall": 0.5,
 }
-EXTRACTIVE_FLOOR = {"accuracy": 0.7, "citation_validity": 1.0, "citation_support": 0.85, "recall_at_k": 0.95, "not_found_recall": 0.15}
+EXTRACTIVE_FLOOR = {
+    "accuracy": 0.7,
+    "citation_validity": 1.0,
+    "citation_support": 0.85,
+    "recall_at_k": 0.95,
+    "not_found_recall": 0.15,
+}
 # The option spellings before --min METRIC=X, still accepted.
 OLD_SPELLING = {"recall_at_k": "--min-recall"}
 
 
 def _gate_args(old_spelling: bool = False) -> list[str]:
     if old_spelling:
-        return [item for name, value in GATE.items() for item in (OLD_SPELLING.get(name, "--min-" + name.replace("_", "-")), str(value))]
+        return [
+            item
+            for name, value in GATE.items()
+            for item in (OLD_SPELLING.get(name, "--min-" + name.replace("_", "-")), str(value))
+        ]
     return [item for name, value in GATE.items() for item in ("--min", f"{name}={value}")]
 
 
@@ -93,7 +103,11 @@ def test_summary_metrics_including_not_found_precision_and_recall():
         score(answerable, Answer("Q?", "answered", "yes", (ok,), "x", hits), [("d", 0, 9)]),
         score(answerable, Answer("Q?", "not_found", "n/a", (), "x", hits), [("d", 0, 9)]),
         score(unanswerable, Answer("Q?", "not_found", "n/a", (), "x", hits), []),
-        score(unanswerable, Answer("Q?", "answered", "maybe", (Citation("", None, None, "?", False),), "x", hits), []),
+        score(
+            unanswerable,
+            Answer("Q?", "answered", "maybe", (Citation("", None, None, "?", False),), "x", hits),
+            [],
+        ),
     ]
     m = {name: metric.value for name, metric in summarise(results).items()}
     assert m["accuracy"] == 0.5 and m["answerable_accuracy"] == 0.5
@@ -104,19 +118,28 @@ def test_summary_metrics_including_not_found_precision_and_recall():
 
 def test_simulated_model_reads_the_real_request_format():
     from qa.answer.llm import render_passages
-    from qa.prompts import NOT_FOUND_ANSWER, load_prompt
     from qa.evaluation.simulated import answer_request, parse_request
+    from qa.prompts import NOT_FOUND_ANSWER, load_prompt
 
     text = "Lawmakers met on Sunday. Around 5,000 U.S. troops remain in Iraq, most in an “advisory” capacity."
     hits = [Hit("c1", "d", "s", "A title", "An outlet", 0, len(text), text, 1.0)]
-    system, user = load_prompt("answer").render_messages(passages=render_passages(hits), question="How many US troops remain?", not_found_answer=NOT_FOUND_ANSWER)
-    body = {"model": "m", "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
+    system, user = load_prompt("answer").render_messages(
+        passages=render_passages(hits),
+        question="How many US troops remain?",
+        not_found_answer=NOT_FOUND_ANSWER,
+    )
+    body = {
+        "model": "m",
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+    }
     question, passages, not_found = parse_request(body)
     assert question == "How many US troops remain?" and not_found == NOT_FOUND_ANSWER
     assert [(p.label, p.text, p.outlet) for p in passages] == [("P1", text, "An outlet")]
     reply = answer_request(body)
     assert reply["status"] == "answered" and "5,000" in reply["answer"]
-    assert reply["citations"] == [{"source": "P1", "quote": 'Around 5,000 U.S. troops remain in Iraq, most in an "advisory" capacity.'}]
+    assert reply["citations"] == [
+        {"source": "P1", "quote": 'Around 5,000 U.S. troops remain in Iraq, most in an "advisory" capacity.'}
+    ]
     body["messages"][1]["content"] = user.replace("How many US troops remain?", "Who won the 1998 World Cup?")
     assert answer_request(body) == {"status": "not_found", "answer": NOT_FOUND_ANSWER, "citations": []}
 
@@ -136,7 +159,9 @@ def gate_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, str, 
         if name.startswith(("QA_", "OPENAI_")):
             mp.delenv(name)
     mp.chdir(report.parent)
-    mp.setattr("sys.argv", ["qa", "eval", "--set", str(SEED_SET), "--json", "--report", str(report), *_gate_args()])
+    mp.setattr(
+        "sys.argv", ["qa", "eval", "--set", str(SEED_SET), "--json", "--report", str(report), *_gate_args()]
+    )
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -156,12 +181,19 @@ def test_offline_suite_meets_the_ci_thresholds(gate_run):
     assert doc["passed"] is True and doc["failures"] == []
     runs = {r["reader"]: r for r in doc["sets"][0]["runs"]}
     assert set(runs) == {"simulated", "extractive"}
-    assert runs["simulated"]["simulated"] is True and runs["simulated"]["backend"] == "llm:qa-simulated-reader"
+    assert (
+        runs["simulated"]["simulated"] is True and runs["simulated"]["backend"] == "llm:qa-simulated-reader"
+    )
     extractive = _metrics(runs["extractive"])
     for name, floor in EXTRACTIVE_FLOOR.items():
         assert extractive[name] is not None and extractive[name] >= floor, (name, extractive[name])
     # Every question is scored by both readers.
-    assert len(runs["simulated"]["questions"]) == len(runs["extractive"]["questions"]) == doc["sets"][0]["questions"] >= 44
+    assert (
+        len(runs["simulated"]["questions"])
+        == len(runs["extractive"]["questions"])
+        == doc["sets"][0]["questions"]
+        >= 44
+    )
 
 
 def test_report_names_the_simulation_the_prompts_and_both_readers(gate_run):
@@ -174,13 +206,16 @@ def test_report_names_the_simulation_the_prompts_and_both_readers(gate_run):
 
 
 def test_allsides_set_runs_offline_too(tmp_path: Path):
-    from tests.helpers.seeds import settings_for
     from qa.evaluation.runner import EvalOptions, run_eval
+    from tests.helpers.seeds import settings_for
 
     report = run_eval(EvalOptions(sets=(ALLSIDES_SET,), compare=True), settings_for(tmp_path / "unused"))
     for run in report.sets[0].runs:
         m = {name: metric.value for name, metric in run.metrics.items()}
-        assert m["accuracy"] >= 0.5 and m["citation_validity"] == 1.0 and m["recall_at_k"] >= 0.9, (run.reader, m)
+        assert m["accuracy"] >= 0.5 and m["citation_validity"] == 1.0 and m["recall_at_k"] >= 0.9, (
+            run.reader,
+            m,
+        )
 
 
 @pytest.mark.parametrize("broken", ["empty", "wrong"])
@@ -195,7 +230,15 @@ def test_broken_retrieval_fails_the_gate(run_cli, monkeypatch, writable_index, b
         return real_search(corpus, "Canadian Forces NATO training mission Operation Impact", k, mode)
 
     monkeypatch.setattr(qa.answer.ask, "search", broken_search)
-    code, out, err = run_cli("eval", "--set", str(SEED_SET), "--index", str(writable_index), "--json", *_gate_args(old_spelling=True))
+    code, out, err = run_cli(
+        "eval",
+        "--set",
+        str(SEED_SET),
+        "--index",
+        str(writable_index),
+        "--json",
+        *_gate_args(old_spelling=True),
+    )
     assert code == 1
     doc = json.loads(out)
     assert doc["passed"] is False
@@ -208,7 +251,7 @@ def test_broken_retrieval_fails_the_gate(run_cli, monkeypatch, writable_index, b
 def test_min_names_a_gated_metric_and_a_value_from_0_to_1(run_cli, bad):
     code, out, err = run_cli("eval", "--set", str(SEED_SET), "--min", bad)
     assert code == 2 and out == ""
-    assert "--min" in err and "METRIC=X" in err or "from 0 to 1" in err, err
+    assert ("--min" in err and "METRIC=X" in err) or "from 0 to 1" in err, err
 
 
 # ----------------------------------------------------------------------------- record and replay
@@ -216,12 +259,35 @@ def test_min_names_a_gated_metric_and_a_value_from_0_to_1(run_cli, bad):
 
 def _small_set(tmp_path: Path) -> Path:
     rows = [
-        {"id": "s1", "question": "How many US troops remain in Iraq?", "answers": ["5,000"],
-         "evidence": [{"doc_id": UNNAMED, "quote": "Around 5,000 US troops remain in Iraq"}], "category": "number", "answerable": True},
-        {"id": "s2", "question": "How many lawmakers were present at the session?", "answers": ["168"],
-         "evidence": [{"doc_id": GLOBAL_NEWS, "quote": "the 168 lawmakers present were just three more than the quorum"}], "category": "number", "answerable": True},
-        {"id": "s3", "question": "What is the name of the speaker of the Iraqi parliament?", "answers": [], "evidence": [],
-         "category": "unanswerable", "answerable": False},
+        {
+            "id": "s1",
+            "question": "How many US troops remain in Iraq?",
+            "answers": ["5,000"],
+            "evidence": [{"doc_id": UNNAMED, "quote": "Around 5,000 US troops remain in Iraq"}],
+            "category": "number",
+            "answerable": True,
+        },
+        {
+            "id": "s2",
+            "question": "How many lawmakers were present at the session?",
+            "answers": ["168"],
+            "evidence": [
+                {
+                    "doc_id": GLOBAL_NEWS,
+                    "quote": "the 168 lawmakers present were just three more than the quorum",
+                }
+            ],
+            "category": "number",
+            "answerable": True,
+        },
+        {
+            "id": "s3",
+            "question": "What is the name of the speaker of the Iraqi parliament?",
+            "answers": [],
+            "evidence": [],
+            "category": "unanswerable",
+            "answerable": False,
+        },
     ]
     path = tmp_path / "small.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -231,19 +297,27 @@ def _small_set(tmp_path: Path) -> Path:
 
 def test_record_then_replay_round_trips(run_cli, monkeypatch, tmp_path: Path, writable_index):
     small, recording = _small_set(tmp_path), tmp_path / "rec.json"
-    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--record", str(recording), "--json")
+    code, out, err = run_cli(
+        "eval", "--set", str(small), "--index", str(writable_index), "--record", str(recording), "--json"
+    )
     assert code == 0, err
     recorded = json.loads(out)["sets"][0]["runs"][0]
     saved = json.loads(recording.read_text(encoding="utf-8"))
     assert saved["model"] == "qa-simulated-reader" and len(saved["exchanges"]) == 3
-    assert {e["question"] for e in saved["exchanges"]} == {"How many US troops remain in Iraq?", "How many lawmakers were present at the session?", "What is the name of the speaker of the Iraqi parliament?"}
+    assert {e["question"] for e in saved["exchanges"]} == {
+        "How many US troops remain in Iraq?",
+        "How many lawmakers were present at the session?",
+        "What is the name of the speaker of the Iraqi parliament?",
+    }
 
     # The replay must not reach the simulated model: every reply comes from the file.
     def no_model(self, request):
         raise AssertionError("the simulated model was called during a replay")
 
     monkeypatch.setattr("qa.evaluation.simulated.SimulatedModel.handle", no_model)
-    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--json")
+    code, out, err = run_cli(
+        "eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--json"
+    )
     assert code == 0, err
     replayed = json.loads(out)["sets"][0]["runs"][0]
     assert replayed["reader"] == "replay" and replayed["model"] == "qa-simulated-reader"
@@ -252,9 +326,14 @@ def test_record_then_replay_round_trips(run_cli, monkeypatch, tmp_path: Path, wr
 
 def test_replay_of_a_request_never_recorded_fails_clearly(run_cli, tmp_path: Path, writable_index):
     small, recording = _small_set(tmp_path), tmp_path / "rec.json"
-    assert run_cli("eval", "--set", str(small), "--index", str(writable_index), "--record", str(recording))[0] == 0
+    assert (
+        run_cli("eval", "--set", str(small), "--index", str(writable_index), "--record", str(recording))[0]
+        == 0
+    )
     # Another k sends other passages: that request was never recorded.
-    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--k", "2")
+    code, out, err = run_cli(
+        "eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--k", "2"
+    )
     assert code == 1 and out == ""
     assert "has no reply to the request for the question 'How many US troops remain in Iraq?'" in err
     assert f"qa eval --live --record {recording}" in err and "Traceback" not in err
@@ -264,7 +343,9 @@ def test_replay_of_a_request_never_recorded_fails_clearly(run_cli, tmp_path: Pat
     for exchange in saved["exchanges"]:
         exchange["key"] = "stale-" + exchange["key"]
     recording.write_text(json.dumps(saved), encoding="utf-8")
-    code, _, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording))
+    code, _, err = run_cli(
+        "eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording)
+    )
     assert code == 1 and "the prompt file(s) answer changed since it was recorded" in err
 
 
@@ -284,7 +365,9 @@ def test_usage_errors_and_clear_failures(run_cli, tmp_path: Path):
     assert code == 1 and "No recording at" in err
 
 
-def test_live_run_against_a_local_server_records_and_replays(run_cli, monkeypatch, tmp_path: Path, writable_index):
+def test_live_run_against_a_local_server_records_and_replays(
+    run_cli, monkeypatch, tmp_path: Path, writable_index
+):
     """--live over a real socket: an OpenAI-compatible server on localhost (serving the simulated model)."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -294,7 +377,7 @@ def test_live_run_against_a_local_server_records_and_replays(run_cli, monkeypatc
     seen: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["content-length"])))
             seen.append(f"{self.path} {body['model']} {self.headers.get('authorization')}")
             data = json.dumps(completion(json.dumps(answer_request(body)), body["model"])).encode()
@@ -317,19 +400,33 @@ def test_live_run_against_a_local_server_records_and_replays(run_cli, monkeypatc
         monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test-key-123456")
         monkeypatch.setenv("QA_MODEL", "local-model")
         small, recording = _small_set(tmp_path), tmp_path / "live.json"
-        code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--live", "--record", str(recording), "--json")
+        code, out, err = run_cli(
+            "eval",
+            "--set",
+            str(small),
+            "--index",
+            str(writable_index),
+            "--live",
+            "--record",
+            str(recording),
+            "--json",
+        )
     finally:
         server.shutdown()
         server.server_close()
     assert code == 0, err
     assert seen and all(s == "/v1/chat/completions local-model Bearer sk-local-test-key-123456" for s in seen)
     live = json.loads(out)["sets"][0]["runs"][0]
-    assert live["reader"] == "live" and live["model"] == "local-model" and live["backend"] == "llm:local-model"
+    assert (
+        live["reader"] == "live" and live["model"] == "local-model" and live["backend"] == "llm:local-model"
+    )
     text = recording.read_text(encoding="utf-8")
     assert "sk-local-test-key" not in text  # bodies only, never headers
     saved = json.loads(text)
     assert saved["model"] == "local-model" and saved["endpoint"].startswith("http://127.0.0.1:")
     # The server is gone: the replay answers from the file alone.
-    code, out, err = run_cli("eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--json")
+    code, out, err = run_cli(
+        "eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording), "--json"
+    )
     assert code == 0, err
     assert json.loads(out)["sets"][0]["runs"][0]["questions"] == live["questions"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.ask import ask
-from qa.index.corpus import Corpus
 from qa.answer.extractive import ExtractiveReader, question_kinds
+from qa.index.corpus import Corpus
 from qa.prompts import NOT_FOUND_ANSWER
 
 
@@ -32,7 +32,12 @@ def test_answers_seed_questions_with_verified_citations(seed_corpus: Corpus, que
 
 
 def test_question_with_nothing_relevant_is_not_found(seed_corpus: Corpus):
-    answer = ask(seed_corpus, "What is the name of the speaker of the Iraqi parliament?", ExtractiveReader(seed_corpus.embedder), k=6)
+    answer = ask(
+        seed_corpus,
+        "What is the name of the speaker of the Iraqi parliament?",
+        ExtractiveReader(seed_corpus.embedder),
+        k=6,
+    )
     assert answer.status == "not_found" and answer.text == NOT_FOUND_ANSWER and answer.citations == ()
 
 

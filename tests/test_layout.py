@@ -29,7 +29,11 @@ LAYERS: dict[str, int] = {
 }
 CORE = 0  # qa/*.py: config, errors, types, text, prompts, jsonl, urls, openai_client
 # Third-party libraries that only one module may import.
-OWNERS = {"openai": {"qa.openai_client"}, "chromadb": {"qa.index.vectors"}, "trafilatura": {"qa.ingest.loaders"}}
+OWNERS = {
+    "openai": {"qa.openai_client"},
+    "chromadb": {"qa.index.vectors"},
+    "trafilatura": {"qa.ingest.loaders"},
+}
 # What `qa --help` must not pay for.
 HEAVY = ("chromadb", "openai", "onnxruntime", "onnx", "trafilatura", "langchain_text_splitters", "numpy")
 
@@ -88,7 +92,9 @@ def test_imports_flow_downward(module: str):
     rank, package = _layer(module)
     for target in sorted(GRAPH[module]):
         target_rank, target_package = _layer(target)
-        assert target_rank < rank or target_package == package, f"{module} imports {target}: upward or sideways"
+        assert target_rank < rank or target_package == package, (
+            f"{module} imports {target}: upward or sideways"
+        )
 
 
 def test_no_import_cycles():
@@ -116,7 +122,8 @@ def test_no_import_cycles():
 def test_one_module_imports_each_heavy_client(library: str):
     # Type hints under TYPE_CHECKING may name the library's types: they never import it.
     importers = {
-        name for name, path in MODULES.items()
+        name
+        for name, path in MODULES.items()
         if any(i.split(".")[0] == library for i in _imports(path, run_time_only=True))
     }
     assert importers == OWNERS[library]

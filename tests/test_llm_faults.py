@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.seeds import GLOBAL_NEWS, SEEDS
 from tests.helpers.llm_faults import API_KEY, CASES, QUOTE, Run, fault_runs
 from tests.helpers.processes import QAForkServer
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def runs(fork_server: QAForkServer, seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Run]:
+def runs(
+    fork_server: QAForkServer, seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> list[Run]:
     return fault_runs(fork_server, seed_index_dir, tmp_path_factory.mktemp("llm-faults"))
 
 
@@ -42,7 +44,9 @@ def test_fault_ends_in_one_clear_sentence(case, runs: list[Run]):
             if run.as_json:
                 doc = json.loads(out)
                 [citation] = doc["citations"]
-                assert doc["status"] == "answered" and citation["verified"] and citation["doc_id"] == GLOBAL_NEWS
+                assert (
+                    doc["status"] == "answered" and citation["verified"] and citation["doc_id"] == GLOBAL_NEWS
+                )
                 article = (SEEDS / f"{GLOBAL_NEWS}.txt").read_text(encoding="utf-8")
                 assert article[citation["start"] : citation["end"]] == QUOTE
             else:

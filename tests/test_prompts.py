@@ -47,7 +47,9 @@ def test_answer_prompt_has_system_and_user_parts() -> None:
 
 
 def test_answer_prompt_states_the_sentinel_and_the_contract() -> None:
-    system, _ = load_prompt("answer").render_messages(passages="", question="q", not_found_answer=NOT_FOUND_ANSWER)
+    system, _ = load_prompt("answer").render_messages(
+        passages="", question="q", not_found_answer=NOT_FOUND_ANSWER
+    )
     assert NOT_FOUND_ANSWER in system
     for piece in ('"status"', '"answered"', '"not_found"', '"answer"', '"citations"', '"source"', '"quote"'):
         assert piece in system
@@ -113,4 +115,3 @@ def test_lookup_prefers_packaged_copy(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_bad_names_rejected(name: str) -> None:
     with pytest.raises(ValueError):
         prompts.prompt_path(name)
-

@@ -20,16 +20,16 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from qa.answer.citations import _fold, normalise, resolve
+from qa.answer.llm import LLMReader
+from qa.errors import LLMError
+from qa.index.corpus import Corpus
+from qa.ingest.chunking import chunk_article, furniture_lines
+from qa.ingest.loaders import content_hash
+from qa.render.terminal import terminal_safe
+from qa.types import Article, Hit
 from tests.helpers.fake_llm import FakeLLM
 from tests.helpers.seeds import settings_for
-from qa.ingest.chunking import chunk_article, furniture_lines
-from qa.answer.citations import _fold, normalise, resolve
-from qa.render.terminal import terminal_safe
-from qa.index.corpus import Corpus
-from qa.errors import LLMError
-from qa.answer.llm import LLMReader
-from qa.ingest.loaders import content_hash
-from qa.types import Article, Hit
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -40,7 +40,10 @@ def seed_chunks(seed_index_dir: Path) -> tuple[dict[str, str], list[Hit]]:
     with Corpus(settings_for(seed_index_dir)) as corpus:
         chunks = corpus.store.doc_chunks()
         texts = {doc_id: corpus.article_text(doc_id) for doc_id in {c.doc_id for c in chunks}}
-        hits = [Hit(c.chunk_id, c.doc_id, f"{c.doc_id}.txt", "t", "o", c.start, c.end, c.text, 1.0) for c in chunks]
+        hits = [
+            Hit(c.chunk_id, c.doc_id, f"{c.doc_id}.txt", "t", "o", c.start, c.end, c.text, 1.0)
+            for c in chunks
+        ]
     return texts, hits
 
 
@@ -67,21 +70,25 @@ def test_any_span_of_an_ingested_article_resolves_to_itself(seed_chunks, data: s
 
 
 # Lines of every shape chunking meets, joined by every line break str.splitlines() knows.
-_LINES = st.sampled_from([
-    "Parliament voted on Sunday to end the foreign troop presence.",
-    "READ MORE: a link headline",
-    "Short headline",
-    "Story continues below advertisement",
-    "Sadr spoke at length; “we will respond,” he said — and left.",
-    "tab\tand\u00a0nbsp and zero\u200bwidth and soft\u00adhyphen text here.",
-    "control \x07 bell \x1b[2J escape and \x7f delete, still reporting.",
-    "مجلس بغداد صوّت على الميزانية يوم الأحد.",
-    "x" * 150,
-    " ".join(["word"] * 60) + ".",
-    "",
-    "   ",
-])
-_BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\n\n"])
+_LINES = st.sampled_from(
+    [
+        "Parliament voted on Sunday to end the foreign troop presence.",
+        "READ MORE: a link headline",
+        "Short headline",
+        "Story continues below advertisement",
+        "Sadr spoke at length; “we will respond,” he said — and left.",
+        "tab\tand\u00a0nbsp and zero\u200bwidth and soft\u00adhyphen text here.",
+        "control \x07 bell \x1b[2J escape and \x7f delete, still reporting.",
+        "مجلس بغداد صوّت على الميزانية يوم الأحد.",
+        "x" * 150,
+        " ".join(["word"] * 60) + ".",
+        "",
+        "   ",
+    ]
+)
+_BREAKS = st.sampled_from(
+    ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\n\n"]
+)
 
 
 @PROPERTY
@@ -104,8 +111,12 @@ def test_chunks_keep_offsets_and_lose_no_reporting(lines, front_matter: bool, si
     for s, e in furniture_lines(article):
         for i in range(s, e):
             furniture[i] = True
-    lost = [i for i in range(len(front), len(text)) if not text[i].isspace() and not furniture[i] and not covered[i]]
-    assert not lost, f"reporting left out of every chunk: {text[lost[0]:lost[0] + 40]!r}"
+    lost = [
+        i
+        for i in range(len(front), len(text))
+        if not text[i].isspace() and not furniture[i] and not covered[i]
+    ]
+    assert not lost, f"reporting left out of every chunk: {text[lost[0] : lost[0] + 40]!r}"
 
 
 def test_repeated_text_is_chunked_at_its_own_position() -> None:
@@ -117,14 +128,20 @@ def test_repeated_text_is_chunked_at_its_own_position() -> None:
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
 
 
-_QUOTE_ALPHABET = st.sampled_from(list("abAB .,'\"\u2018\u2019\u201c\u201d\u2013\u2014-\u2026\u00a0\n\u200bİi"))
+_QUOTE_ALPHABET = st.sampled_from(
+    list("abAB .,'\"\u2018\u2019\u201c\u201d\u2013\u2014-\u2026\u00a0\n\u200bİi")
+)
 
 
 @PROPERTY
 @given(st.text(_QUOTE_ALPHABET, max_size=50), st.text(_QUOTE_ALPHABET, max_size=12), st.data())
 def test_resolve_never_verifies_a_different_text(article: str, quote: str, data: st.DataObject) -> None:
     cuts = sorted(data.draw(st.lists(st.integers(0, len(article)), min_size=2, max_size=6)))
-    hits = [Hit(f"c{i}", "d", "d.txt", "t", "o", s, e, article[s:e], 1.0) for i, (s, e) in enumerate(zip(cuts, cuts[1:])) if e > s]
+    hits = [
+        Hit(f"c{i}", "d", "d.txt", "t", "o", s, e, article[s:e], 1.0)
+        for i, (s, e) in enumerate(zip(cuts, cuts[1:]))
+        if e > s
+    ]
     assume(hits)
     c = resolve(quote, hits, data.draw(st.sampled_from([None, "P1", "P2"])), {"d": article}.__getitem__)
     wanted = {normalise(quote)}
@@ -154,16 +171,30 @@ def test_a_one_character_change_never_verifies(seed_chunks, data: st.DataObject)
 
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.sampled_from(["answered", "not_found", "P1", "P2", "x"]),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(["status", "answer", "citations", "quote", "source", "text", "passage", "refusal", "other"]), inner, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=30)
+    | st.sampled_from(["answered", "not_found", "P1", "P2", "x"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["status", "answer", "citations", "quote", "source", "text", "passage", "refusal", "other"]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
 
 @PROPERTY
 @given(reply=st.one_of(_JSON.map(json.dumps), st.text(max_size=80)), data=st.data())
-def test_any_model_reply_ends_in_an_answer_or_one_llm_error(seed_chunks, reply: str, data: st.DataObject) -> None:
+def test_any_model_reply_ends_in_an_answer_or_one_llm_error(
+    seed_chunks, reply: str, data: st.DataObject
+) -> None:
     texts, hits = seed_chunks
     shown = hits[:4]
     if data.draw(st.booleans()):  # sometimes the reply also quotes a real passage
@@ -171,11 +202,19 @@ def test_any_model_reply_ends_in_an_answer_or_one_llm_error(seed_chunks, reply: 
             extra = json.loads(reply)
         except ValueError:
             extra = reply
-        reply = json.dumps({"status": "answered", "answer": "x", "citations": [{"source": "P2", "quote": shown[1].text[5:60]}, extra]})
+        reply = json.dumps(
+            {
+                "status": "answered",
+                "answer": "x",
+                "citations": [{"source": "P2", "quote": shown[1].text[5:60]}, extra],
+            }
+        )
     fake = FakeLLM().reply(reply).reply(reply)  # the second is for the repair round trip, if any
     settings_ = fake.settings(max_retries=0)
     try:
-        answer = LLMReader(settings_, client=fake.client(settings_)).answer("How many lawmakers attended?", shown, texts.__getitem__)
+        answer = LLMReader(settings_, client=fake.client(settings_)).answer(
+            "How many lawmakers attended?", shown, texts.__getitem__
+        )
     except LLMError as exc:
         assert str(exc) and "\n" not in str(exc)
         return

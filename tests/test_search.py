@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qa.index.corpus import Corpus
-from qa.index.search import diversify, rrf, search
 from qa.index.manifest import match_expression
+from qa.index.search import diversify, rrf, search
 
 
 def test_paraphrase_finds_the_troop_sentences(seed_corpus: Corpus):

@@ -67,8 +67,31 @@ def test_spans_on_the_judged_lines_and_the_seeds_are_exact() -> None:
         _check_exact(text, split_sentences(text))
 
 
-WORDS = ["Sen.", "Sens.", "U.S.", "J.", "said.", "“Yes.”", "No!", "(Why?)", "...", "…", "it", "He", "Élysée",
-         "3.5", "\n", "\n\n", " ", "\xa0", "\t", "'", "”", "D-W.Va.,", "H.R."]
+WORDS = [
+    "Sen.",
+    "Sens.",
+    "U.S.",
+    "J.",
+    "said.",
+    "“Yes.”",
+    "No!",
+    "(Why?)",
+    "...",
+    "…",
+    "it",
+    "He",
+    "Élysée",
+    "3.5",
+    "\n",
+    "\n\n",
+    " ",
+    "\xa0",
+    "\t",
+    "'",
+    "”",
+    "D-W.Va.,",
+    "H.R.",
+]
 
 
 @settings(max_examples=200, deadline=None)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from qa.answer.extractive import ExtractiveReader
 from qa.answer.llm import LLMReader

@@ -9,7 +9,7 @@ found is kept with ``verified=False`` and no span: it is never "fixed" to a near
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from qa.text import INVISIBLE, TYPOGRAPHIC
 from qa.types import Citation, Hit
@@ -22,7 +22,7 @@ _HINT_NUMBER = re.compile(r"\d+")
 class _Normalised:
     """A normalised string plus, per normalised character, its original [start, end)."""
 
-    __slots__ = ("text", "starts", "ends")
+    __slots__ = ("ends", "starts", "text")
 
     def __init__(self, original: str) -> None:
         out: list[str] = []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from qa.answer.citations import resolve
 from qa.prompts import NOT_FOUND_ANSWER
@@ -19,13 +20,30 @@ _HAS_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-|bin |de |v
 _HAS_PLACE = re.compile(r"\b(?:in|at|near|from|outside)\s+(?:the\s+)?[A-Z][a-z]+")
 _HAS_QUOTE = re.compile(r"[“\"].{12,}[”\"]")
 _ASKS = {
-    "number": re.compile(r"\bhow (?:many|much|large|big)\b|\bwhat (?:number|percentage|share)\b|\bnumber of\b", re.I),
-    "date": re.compile(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bwhich (?:day|date|year|month)\b", re.I),
-    "person": re.compile(r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander)\b", re.I),
-    "place": re.compile(r"\bwhere\b|\bwhich (?:city|country|place)\b|\bin what (?:city|country|place)\b", re.I),
-    "quote": re.compile(r"\bwhat did .* say\b|\bwho said\b|\bhow did .* (?:describe|call)\b|\bcalled?\b", re.I),
+    "number": re.compile(
+        r"\bhow (?:many|much|large|big)\b|\bwhat (?:number|percentage|share)\b|\bnumber of\b", re.I
+    ),
+    "date": re.compile(
+        r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bwhich (?:day|date|year|month)\b", re.I
+    ),
+    "person": re.compile(
+        r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander)\b",
+        re.I,
+    ),
+    "place": re.compile(
+        r"\bwhere\b|\bwhich (?:city|country|place)\b|\bin what (?:city|country|place)\b", re.I
+    ),
+    "quote": re.compile(
+        r"\bwhat did .* say\b|\bwho said\b|\bhow did .* (?:describe|call)\b|\bcalled?\b", re.I
+    ),
 }
-_CHECKS = {"number": HAS_NUMBER, "date": HAS_DATE, "person": _HAS_NAME, "place": _HAS_PLACE, "quote": _HAS_QUOTE}
+_CHECKS = {
+    "number": HAS_NUMBER,
+    "date": HAS_DATE,
+    "person": _HAS_NAME,
+    "place": _HAS_PLACE,
+    "quote": _HAS_QUOTE,
+}
 
 # Weights and the not_found bar were set on eval/questions.jsonl (see eval/README.md).
 W_DENSE, W_LEXICAL, W_TYPE, W_RANK = 0.5, 0.4, 0.2, 0.05
@@ -64,7 +82,9 @@ def candidates(hits: Sequence[Hit], article_text: Callable[[str], str]) -> list[
     return out
 
 
-def score_sentences(question: str, sentences: Sequence[tuple[int, int, int, str]], embedder: "Embedder") -> list[Candidate]:
+def score_sentences(
+    question: str, sentences: Sequence[tuple[int, int, int, str]], embedder: Embedder
+) -> list[Candidate]:
     """Score sentences by meaning, shared rare words, the kind of answer asked for, and passage rank."""
     if not sentences:
         return []
@@ -94,7 +114,7 @@ class ExtractiveReader:
 
     backend = "extractive"
 
-    def __init__(self, embedder: "Embedder") -> None:
+    def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
 
     def answer(self, question: str, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Answer:
@@ -113,4 +133,3 @@ class ExtractiveReader:
         citations = tuple(resolve(c.text, hits, f"P{c.hit_index + 1}", article_text) for c in chosen)
         text = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, start=1))
         return Answer(question, "answered", text, citations, self.backend, tuple(hits))
-

@@ -6,7 +6,8 @@ The request and the client live in :mod:`qa.openai_client`, the only module that
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from qa.answer.citations import normalise, resolve
 from qa.config import Settings
@@ -28,10 +29,19 @@ _REFUSAL = re.compile(
     re.IGNORECASE,
 )
 _STATUS_ALIASES: dict[str, Status] = {
-    "answered": "answered", "answer": "answered", "found": "answered", "ok": "answered",
-    "not_found": "not_found", "notfound": "not_found", "not found": "not_found",
-    "not-found": "not_found", "unanswerable": "not_found", "unknown": "not_found",
-    "none": "not_found", "no_answer": "not_found", "refused": "not_found",
+    "answered": "answered",
+    "answer": "answered",
+    "found": "answered",
+    "ok": "answered",
+    "not_found": "not_found",
+    "notfound": "not_found",
+    "not found": "not_found",
+    "not-found": "not_found",
+    "unanswerable": "not_found",
+    "unknown": "not_found",
+    "none": "not_found",
+    "no_answer": "not_found",
+    "refused": "not_found",
 }
 
 
@@ -53,7 +63,10 @@ def render_passages(hits: Sequence[Hit]) -> str:
     template = load_prompt(PASSAGE_PROMPT)
     blocks = [
         template.render(
-            label=f"P{i}", outlet=defuse(_one_line(hit.outlet)), title=defuse(_one_line(hit.title)), text=defuse(hit.text)
+            label=f"P{i}",
+            outlet=defuse(_one_line(hit.outlet)),
+            title=defuse(_one_line(hit.title)),
+            text=defuse(hit.text),
         )
         for i, hit in enumerate(hits, start=1)
     ]

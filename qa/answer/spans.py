@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.index.corpus import Corpus
 from qa.errors import SpanError
+from qa.index.corpus import Corpus
 from qa.text import split_sentences
 
 _REF = re.compile(r"^(?P<doc>[^:\s]+):(?P<start>\d+)-(?P<end>\d+)$")
@@ -32,7 +32,9 @@ def parse_ref(ref: str) -> tuple[str, int, int]:
     """Split `DOC_ID:START-END` into its parts."""
     match = _REF.match(ref.strip())
     if not match:
-        raise SpanError(f"{ref!r} is not a span reference; expected DOC_ID:START-END, e.g. 001_459249e74de3275c:120-180.")
+        raise SpanError(
+            f"{ref!r} is not a span reference; expected DOC_ID:START-END, e.g. 001_459249e74de3275c:120-180."
+        )
     return match["doc"], int(match["start"]), int(match["end"])
 
 
@@ -45,7 +47,9 @@ def show(corpus: Corpus, ref: str) -> SpanView:
     if start >= end:
         raise SpanError(f"Span {start}-{end} is empty: START must be below END.")
     if end > len(article.text):
-        raise SpanError(f"Span {start}-{end} is outside {doc_id}, whose text has {len(article.text)} characters.")
+        raise SpanError(
+            f"Span {start}-{end} is outside {doc_id}, whose text has {len(article.text)} characters."
+        )
     line_start = article.text.rfind("\n", 0, start) + 1
     line_end = article.text.find("\n", end)
     line_end = len(article.text) if line_end < 0 else line_end
@@ -53,6 +57,14 @@ def show(corpus: Corpus, ref: str) -> SpanView:
     c_start = min([start, *(s for s, _ in around)])
     c_end = max([end, *(e for _, e in around)])
     return SpanView(
-        doc_id, start, end, article.text[start:end], c_start, c_end, article.text[c_start:c_end],
-        article.title, article.outlet, article.source,
+        doc_id,
+        start,
+        end,
+        article.text[start:end],
+        c_start,
+        c_end,
+        article.text[c_start:c_end],
+        article.title,
+        article.outlet,
+        article.source,
     )

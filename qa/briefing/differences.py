@@ -17,13 +17,13 @@ Each item cites both sides; all citations go through :func:`qa.answer.citations.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from qa.briefing.loaded_language import find_terms, lexicon
 from qa.briefing.model import Difference
 from qa.briefing.pool import RELATED_WITH_RARE, Pool, cite, figures, pool_index
-from qa.briefing.loaded_language import find_terms, lexicon
 
 SAME_SUBJECT = 0.65  # cosine at which two sentences are about the same thing (figures compared)
 UNREPORTED_BELOW = 0.5  # a sentence with no other outlet's sentence this close is reported by one outlet only
@@ -46,7 +46,12 @@ def find_differences(
     seen = {pool_index(pool, c) for d in already for c in d.citations} - {None}
     found: list[Difference] = []
     used = sum(len(d.text.split()) for d in already)
-    for kind, finder in (("figures", _conflicts), ("only_one_figure", _unique_figures), ("wording", _wording), ("only_one_fact", _unique_facts)):
+    for kind, finder in (
+        ("figures", _conflicts),
+        ("only_one_figure", _unique_figures),
+        ("wording", _wording),
+        ("only_one_fact", _unique_facts),
+    ):
         taken = 0
         for a, b, text, quote_a in finder(pool, np.asarray(scores)):
             if taken >= LIMITS[kind] or len(already) + len(found) >= MAX_DIFFERENCES:
@@ -90,7 +95,7 @@ def _close_others(pool: Pool, i: int, at_least: float) -> list[int]:
 
 
 def _absent(pool: Pool, outlet: str, verb: str) -> str:
-    """"<the other outlet> does not <verb>", or "no other outlet does" when there are several."""
+    """ "<the other outlet> does not <verb>", or "no other outlet does" when there are several."""
     rest = [o for o in pool.outlets if o != outlet]
     return f"{rest[0]} does not {verb}" if len(rest) == 1 else "no other outlet does"
 
@@ -129,7 +134,11 @@ def _unique_figures(pool: Pool, scores: np.ndarray):  # type: ignore[no-untyped-
     found = []
     for i, a in enumerate(pool.sentences):
         # Given by no outlet but this one: counted in this outlet's own text and nowhere else.
-        new = [f for f in figures(a.text) if f.unit and counts.get(f.value, 0) - (f.value in values.get(a.outlet, set())) == 0]
+        new = [
+            f
+            for f in figures(a.text)
+            if f.unit and counts.get(f.value, 0) - (f.value in values.get(a.outlet, set())) == 0
+        ]
         j = _nearest_other(pool, i)
         if new and j is not None:
             clause = clause_with(a.text, new[0].start, new[0].end)

@@ -28,8 +28,8 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from qa.briefing.pool import Pool, PoolSentence, figures, unit
 from qa.briefing.loaded_language import find_terms, quoted_spans
+from qa.briefing.pool import Pool, PoolSentence, figures, unit
 from qa.text import terms
 
 W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.15
@@ -147,7 +147,11 @@ def pick(pool: Pool, scores: np.ndarray, words: int) -> list[int]:
     used = 0
     covered: set[tuple[str, float]] = set()
     floor = FLOOR * float(scores.max()) if len(scores) else 0.0
-    remaining = {i for i in range(len(pool.sentences)) if scores[i] + (NEW_FIGURE_BONUS if _figures_of(pool.sentences[i]) else 0) >= floor}
+    remaining = {
+        i
+        for i in range(len(pool.sentences))
+        if scores[i] + (NEW_FIGURE_BONUS if _figures_of(pool.sentences[i]) else 0) >= floor
+    }
     while remaining:
         best, best_value = None, -math.inf
         for i in list(remaining):
@@ -155,7 +159,11 @@ def pick(pool: Pool, scores: np.ndarray, words: int) -> list[int]:
             if any(pool.related(i, j) for j in chosen) or used + _words(pool.sentences[i]) > words:
                 remaining.discard(i)
                 continue
-            value = scores[i] - MMR_LAMBDA * max(0.0, closest - TOPICAL) - OUTLET_DECAY * per_outlet[pool.sentences[i].outlet]
+            value = (
+                scores[i]
+                - MMR_LAMBDA * max(0.0, closest - TOPICAL)
+                - OUTLET_DECAY * per_outlet[pool.sentences[i].outlet]
+            )
             if _figures_of(pool.sentences[i]) - covered:
                 value += NEW_FIGURE_BONUS
             if value > best_value:

@@ -15,14 +15,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from qa.answer.citations import resolve
+from qa.answer.llm import render_passages
 from qa.briefing.model import WHAT_HAPPENED, Difference, Dropped, Statement
 from qa.briefing.pool import Pool, content_spans, outlet_key
-from qa.answer.citations import resolve
 from qa.index.corpus import Corpus
-from qa.answer.llm import render_passages
 from qa.openai_client import complete_json
 from qa.prompts import load_prompt
 from qa.text import split_sentences
@@ -99,11 +100,19 @@ def map_batches(corpus: Corpus, articles: Sequence[Article], budget_tokens: int)
     return batches
 
 
-def map_notes(client: "openai.OpenAI", model: str, hits: Sequence[Hit], topic: str | None, article_text: Callable[[str], str]) -> tuple[list[Note], int]:
+def map_notes(
+    client: openai.OpenAI,
+    model: str,
+    hits: Sequence[Hit],
+    topic: str | None,
+    article_text: Callable[[str], str],
+) -> tuple[list[Note], int]:
     """One map call: notes with verified quotes, and the count of notes dropped as unverified."""
     articles = len({h.doc_id for h in hits})
     system, user = load_prompt(MAP_PROMPT).render_messages(
-        passages=render_passages(hits), topic=topic or NO_TOPIC, max_notes=min(MAX_NOTES, NOTES_PER_ARTICLE * articles)
+        passages=render_passages(hits),
+        topic=topic or NO_TOPIC,
+        max_notes=min(MAX_NOTES, NOTES_PER_ARTICLE * articles),
     )
     reply = complete_json(client, model, system, user)
     notes: list[Note] = []
@@ -117,7 +126,9 @@ def map_notes(client: "openai.OpenAI", model: str, hits: Sequence[Hit], topic: s
             unverified += 1
             continue
         text = note.strip() if isinstance(note, str) and note.strip() else quote.strip()
-        notes.append(Note(text, _importance(item.get("importance")), citation, _around(citation, hits, article_text)))
+        notes.append(
+            Note(text, _importance(item.get("importance")), citation, _around(citation, hits, article_text))
+        )
     return notes, unverified
 
 
@@ -142,7 +153,11 @@ def _around(citation: Citation, hits: Sequence[Hit], article_text: Callable[[str
     """The whole sentence(s) of the passage that contain the cited span."""
     hit = next(h for h in hits if h.doc_id == citation.doc_id and h.start <= citation.start < h.end)  # type: ignore[operator]
     text = article_text(hit.doc_id)
-    spans = [(s, e) for s, e in split_sentences(text, hit.start, hit.end) if s < citation.end and e > citation.start]  # type: ignore[operator]
+    spans = [
+        (s, e)
+        for s, e in split_sentences(text, hit.start, hit.end)
+        if s < citation.end and e > citation.start
+    ]  # type: ignore[operator]
     start, end = (spans[0][0], spans[-1][1]) if spans else (citation.start, citation.end)
     return hit.narrowed(text, start, end)  # type: ignore[arg-type]
 
@@ -171,7 +186,7 @@ def budget_notes(notes: Sequence[Note], budget_tokens: int) -> list[Note]:
 
 
 def llm_briefing(
-    client: "openai.OpenAI",
+    client: openai.OpenAI,
     model: str,
     corpus: Corpus,
     pool: Pool,
@@ -199,7 +214,10 @@ def llm_briefing(
     hits = [n.hit for n in kept]
     system, user = load_prompt(REDUCE_PROMPT).render_messages(
         passages=render_passages(hits),
-        notes="\n".join(f"P{i} (importance {n.importance}): {' '.join(n.text.split())}" for i, n in enumerate(kept, start=1)),
+        notes="\n".join(
+            f"P{i} (importance {n.importance}): {' '.join(n.text.split())}"
+            for i, n in enumerate(kept, start=1)
+        ),
         topic=topic or NO_TOPIC,
         outlets=", ".join(pool.outlets),
         words=words,
@@ -219,7 +237,13 @@ def _citations(raw: object, hits: Sequence[Hit], article_text: Callable[[str], s
     return tuple(found)
 
 
-def _verify(reply: dict[str, Any], hits: Sequence[Hit], article_text: Callable[[str], str], words: int, outlets: set[str]) -> Draft:
+def _verify(
+    reply: dict[str, Any],
+    hits: Sequence[Hit],
+    article_text: Callable[[str], str],
+    words: int,
+    outlets: set[str],
+) -> Draft:
     draft = Draft()
     used = 0
     for item in _items(reply.get("sentences")):
@@ -242,7 +266,9 @@ def _verify(reply: dict[str, Any], hits: Sequence[Hit], article_text: Callable[[
         citations = _citations(item.get("citations"), hits, article_text)
         sides = {c.outlet or c.doc_id for c in citations if c.verified}
         if len(sides) < 2 or len(outlets) < 2:
-            draft.dropped.append(Dropped(text, citations, "a difference needs verified citations from two outlets"))
+            draft.dropped.append(
+                Dropped(text, citations, "a difference needs verified citations from two outlets")
+            )
             continue
         draft.differences.append(Difference(text, citations, "model"))
     return draft

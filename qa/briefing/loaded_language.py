@@ -77,14 +77,14 @@ def parse_lexicon(text: str) -> tuple[LexiconEntry, ...]:
     return tuple(entries)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lexicon() -> tuple[LexiconEntry, ...]:
     """The shipped lexicon (cached)."""
     text = resources.files("qa").joinpath("data").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
     return parse_lexicon(text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _combined() -> re.Pattern[str]:
     # One alternation, longest terms first, so "radical left" wins over "radical*".
     ordered = sorted(lexicon(), key=lambda e: -len(e.term))
@@ -174,7 +174,9 @@ def find_terms(text: str) -> list[LoadedTerm]:
         entry = _entry_for(m.group(0))
         inside = any(a <= m.start() and m.end() <= b for a, b in quotes)
         attributed = inside or _reported_near(text, m.start(), m.end())
-        found.append(LoadedTerm(m.group(0), entry.term, entry.category, entry.plain, m.start(), m.end(), attributed))
+        found.append(
+            LoadedTerm(m.group(0), entry.term, entry.category, entry.plain, m.start(), m.end(), attributed)
+        )
     return found
 
 

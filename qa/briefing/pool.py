@@ -11,14 +11,15 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.text import split_sentences, terms
 from qa.answer.citations import resolve
+from qa.text import split_sentences, terms
 from qa.types import Article, Citation, Hit
 
 if TYPE_CHECKING:
@@ -60,16 +61,17 @@ _FIGURE = re.compile(
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*\.?")
 _UNIT_SKIP = frozenset(
-    "of the a an and or but to per in on for from by with as at than more less about around some least most nearly "
-    "almost over under up down out into its their his her this that these those who which were was are is be been "
-    "had has have new other".split()
+    ["of", "the", "a", "an", "and", "or", "but", "to", "per", "in", "on", "for", "from", "by", "with", "as", "at", "than", "more", "less", "about", "around", "some", "least", "most", "nearly", "almost", "over", "under", "up", "down", "out", "into", "its", "their", "his", "her", "this", "that", "these", "those", "who", "which", "were", "was", "are", "is", "be", "been", "had", "has", "have", "new", "other"]
 )
 _MONTH_BEFORE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
     r"september|october|november|december|no|number|page|article|section|chapter)\.?\s*$",
     re.IGNORECASE,
 )
-_PERIOD_AFTER = re.compile(r"\b(this|next|last|previous|current|following|coming|past)\s+(year|quarter|month|week|season|decade)\b", re.IGNORECASE)
+_PERIOD_AFTER = re.compile(
+    r"\b(this|next|last|previous|current|following|coming|past)\s+(year|quarter|month|week|season|decade)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,9 @@ class Figure:
     unit: str
     start: int  # offsets inside the sentence text
     end: int
-    period: str = ""  # "this year", "next year" ... when one follows: figures of different periods never conflict
+    period: str = (
+        ""  # "this year", "next year" ... when one follows: figures of different periods never conflict
+    )
 
 
 @functools.lru_cache(maxsize=65536)
@@ -92,14 +96,23 @@ def figures(text: str) -> tuple[Figure, ...]:
         digits = m.group("num").replace(",", "")
         if _MONTH_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
             continue  # a date ("Oct. 7") or a label ("No. 2")
-        if m.group("frac") is None and "," not in m.group("num") and len(digits) == 4 and 1900 <= int(digits) <= 2099:
+        if (
+            m.group("frac") is None
+            and "," not in m.group("num")
+            and len(digits) == 4
+            and 1900 <= int(digits) <= 2099
+        ):
             continue  # a year
         value = float(digits + (m.group("frac") or ""))
         scale = (m.group("scale") or "").strip().lower()
         value *= _SCALES.get(scale, 1.0)
         unit = "percent" if m.group("pct") else _unit_after(text, m.end())
         period = _PERIOD_AFTER.search(text[m.end() : m.end() + 40])
-        found.append(Figure(value, m.group(0).strip(), unit, m.start(), m.end(), period.group(0).lower() if period else ""))
+        found.append(
+            Figure(
+                value, m.group(0).strip(), unit, m.start(), m.end(), period.group(0).lower() if period else ""
+            )
+        )
     return tuple(found)
 
 
@@ -166,19 +179,25 @@ class Pool:
             best[s.doc_id] = max(best.get(s.doc_id, -1.0), float(sim))
         return best
 
-    def subset(self, doc_ids: set[str]) -> "Pool":
+    def subset(self, doc_ids: set[str]) -> Pool:
         """The same pool restricted to some articles (no re-embedding)."""
         keep = [i for i, s in enumerate(self.sentences) if s.doc_id in doc_ids]
         return Pool(
-            [a for a in self.articles if a.doc_id in doc_ids], [self.sentences[i] for i in keep], self.vectors[keep],
-            {d: t for d, t in self.doc_content.items() if d in doc_ids}, self.topic_vector, self.title_vectors,
+            [a for a in self.articles if a.doc_id in doc_ids],
+            [self.sentences[i] for i in keep],
+            self.vectors[keep],
+            {d: t for d, t in self.doc_content.items() if d in doc_ids},
+            self.topic_vector,
+            self.title_vectors,
             None if self.affect is None else self.affect[keep],
         )
 
     def similarity(self) -> np.ndarray:
         """Cosine similarity of every pair of pool sentences (computed once)."""
         if self._sims is None:
-            self._sims = self.vectors @ self.vectors.T if len(self.sentences) else np.zeros((0, 0), dtype=np.float32)
+            self._sims = (
+                self.vectors @ self.vectors.T if len(self.sentences) else np.zeros((0, 0), dtype=np.float32)
+            )
         return self._sims
 
     def same_fact(self, i: int, j: int) -> bool:
@@ -238,7 +257,7 @@ def outlet_key(article: Article) -> str:
     return article.outlet.strip() or article.doc_id
 
 
-def content_spans(corpus: "Corpus", doc_id: str) -> list[tuple[int, int]]:
+def content_spans(corpus: Corpus, doc_id: str) -> list[tuple[int, int]]:
     """The article's reporting text as merged chunk spans (furniture lines stay out)."""
     text = corpus.article_text(doc_id)
     spans: list[tuple[int, int]] = []
@@ -261,18 +280,22 @@ def usable(sentence: str) -> bool:
     )
 
 
-def build_pool(corpus: "Corpus", articles: Sequence[Article], topic: str | None = None) -> Pool:
+def build_pool(corpus: Corpus, articles: Sequence[Article], topic: str | None = None) -> Pool:
     """Split, filter and embed the reporting sentences of ``articles``."""
     sentences: list[PoolSentence] = []
     content: dict[str, list[str]] = {}  # doc_id -> its content spans' text
-    per_article = max(MIN_SENTENCES_PER_ARTICLE, min(MAX_SENTENCES_PER_ARTICLE, MAX_POOL_SENTENCES // max(len(articles), 1)))
+    per_article = max(
+        MIN_SENTENCES_PER_ARTICLE, min(MAX_SENTENCES_PER_ARTICLE, MAX_POOL_SENTENCES // max(len(articles), 1))
+    )
     for article in articles:
         outlet = outlet_key(article)
         text = article.text
         picked: list[tuple[int, int]] = []
         for start, end in content_spans(corpus, article.doc_id):
             content.setdefault(article.doc_id, []).append(text[start:end])
-            picked.extend(span for span in split_sentences(text, start, end) if usable(text[span[0] : span[1]]))
+            picked.extend(
+                span for span in split_sentences(text, start, end) if usable(text[span[0] : span[1]])
+            )
         picked = picked[:per_article]
         for position, (start, end) in enumerate(picked):
             hit = Hit.span(article, start, end)
@@ -282,10 +305,17 @@ def build_pool(corpus: "Corpus", articles: Sequence[Article], topic: str | None 
     texts = [s.text for s in sentences] + titles + emotive + neutral + ([topic] if topic else [])
     vectors = corpus.embedder.embed(texts)
     n, t, e = len(sentences), len(titles), len(emotive)
-    register = unit(vectors[n + t : n + t + e].mean(axis=0)) - unit(vectors[n + t + e : n + t + e + len(neutral)].mean(axis=0))
+    register = unit(vectors[n + t : n + t + e].mean(axis=0)) - unit(
+        vectors[n + t + e : n + t + e + len(neutral)].mean(axis=0)
+    )
     return Pool(
-        list(articles), sentences, vectors[:n], {k: "\n".join(v) for k, v in content.items()},
-        vectors[-1] if topic else None, vectors[n : n + t], vectors[:n] @ register,
+        list(articles),
+        sentences,
+        vectors[:n],
+        {k: "\n".join(v) for k, v in content.items()},
+        vectors[-1] if topic else None,
+        vectors[n : n + t],
+        vectors[:n] @ register,
     )
 
 
@@ -295,7 +325,7 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _anchors_text() -> str:
     return resources.files("qa").joinpath("data").joinpath(AFFECT_FILE).read_text(encoding="utf-8")
 

@@ -18,7 +18,8 @@ One path for both backends:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,9 +27,24 @@ from qa.briefing.differences import find_differences
 from qa.briefing.extractive import pick, sentence_scores, story_vector
 from qa.briefing.llm import llm_briefing
 from qa.briefing.loaded_language import unattributed
-from qa.briefing.model import WHAT_HAPPENED, WHO_SAID_WHAT, Briefing, Difference, Dropped, Flag, OutletUse, Statement
+from qa.briefing.model import (
+    WHAT_HAPPENED,
+    WHO_SAID_WHAT,
+    Briefing,
+    Difference,
+    Dropped,
+    Flag,
+    OutletUse,
+    Statement,
+)
 from qa.briefing.pool import (
-    RELATED_WITH_RARE, SAME_FACT_WITH_WORDS, Pool, build_pool, cite, outlet_key, pool_index,
+    RELATED_WITH_RARE,
+    SAME_FACT_WITH_WORDS,
+    Pool,
+    build_pool,
+    cite,
+    outlet_key,
+    pool_index,
 )
 from qa.errors import QAError
 from qa.index.corpus import Corpus
@@ -63,7 +79,7 @@ def summarize(
     topic: str | None = None,
     words: int = DEFAULT_WORDS,
     offline: bool = False,
-    client: "openai.OpenAI | None" = None,
+    client: openai.OpenAI | None = None,
     on_notice: Callable[[str], None] = lambda message: None,
 ) -> Briefing:
     """Write a briefing of the indexed articles (or those matching ``topic``), about ``words`` long.
@@ -82,27 +98,46 @@ def summarize(
             raise QAError(f"No indexed article is about {topic!r}: try other words, or leave --topic out.")
         pool = pool.subset({d for d, r in relevance.items() if r >= TOPIC_RELATIVE * best})
     if not pool.sentences:
-        raise QAError("The selected articles have no reporting sentences to brief from (only headlines or page furniture).")
+        raise QAError(
+            "The selected articles have no reporting sentences to brief from (only headlines or page furniture)."
+        )
     scores = sentence_scores(pool, story_vector(pool))
     use_llm = client is not None or (not offline and corpus.settings.llm_configured)
     dropped: list[Dropped] = []
     model_differences: list[Difference] = []
     if use_llm:
         backend = f"llm:{corpus.settings.model}"
-        draft = llm_briefing(client or make_client(corpus.settings), corpus.settings.model, corpus, pool, topic, words, on_notice)
+        draft = llm_briefing(
+            client or make_client(corpus.settings),
+            corpus.settings.model,
+            corpus,
+            pool,
+            topic,
+            words,
+            on_notice,
+        )
         statements, model_differences, dropped = draft.statements, draft.differences, draft.dropped
         if not statements:
-            on_notice("The model wrote no sentence whose citations verified; see `dropped`, or try --offline.")
+            on_notice(
+                "The model wrote no sentence whose citations verified; see `dropped`, or try --offline."
+            )
     else:
         if not offline:
             on_notice(NO_LLM_NOTICE)
         backend = "extractive"
         statements = extractive_statements(pool, scores, words, corpus.article_text)
     statements = [corroborate(pool, s, corpus.article_text) for s in statements]
-    differences = model_differences + find_differences(pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences)
+    differences = model_differences + find_differences(
+        pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences
+    )
     return Briefing(
-        topic, backend, tuple(statements), tuple(differences), tuple(flag_loaded(statements, differences)),
-        tuple(outlet_uses(pool, statements, differences)), tuple(dropped),
+        topic,
+        backend,
+        tuple(statements),
+        tuple(differences),
+        tuple(flag_loaded(statements, differences)),
+        tuple(outlet_uses(pool, statements, differences)),
+        tuple(dropped),
     )
 
 
@@ -116,7 +151,9 @@ def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
         for hit in hits:
             best[hit.doc_id] = max(best.get(hit.doc_id, 0.0), hit.score)
         if not best:
-            raise QAError(f"No indexed article matches the topic {topic!r}: try other words, or leave --topic out.")
+            raise QAError(
+                f"No indexed article matches the topic {topic!r}: try other words, or leave --topic out."
+            )
         top = max(best.values())
         doc_ids = [d for d in doc_ids if best.get(d, 0.0) >= TOPIC_KEEP * top]
     articles = [corpus.store.article(d) for d in doc_ids]
@@ -128,11 +165,15 @@ def section_of(text: str) -> str:
     return WHO_SAID_WHAT if _SPEECH.search(text) else WHAT_HAPPENED
 
 
-def extractive_statements(pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]) -> list[Statement]:
+def extractive_statements(
+    pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]
+) -> list[Statement]:
     """The offline body: picked sentences, quoted exactly, grouped and in reading order."""
     chosen = pick(pool, scores, words)
     statements = []
-    for i in sorted(chosen, key=lambda i: (section_of(pool.sentences[i].text) != WHAT_HAPPENED, _reading_order(pool, i))):
+    for i in sorted(
+        chosen, key=lambda i: (section_of(pool.sentences[i].text) != WHAT_HAPPENED, _reading_order(pool, i))
+    ):
         sentence = pool.sentences[i]
         text = sentence.text
         if unattributed(text):  # the outlet's own charged words: say whose they are
@@ -162,7 +203,9 @@ def corroborate(pool: Pool, statement: Statement, article_text: Callable[[str], 
                 citations.append(cite(pool, j, article_text))
                 outlets.add(outlet)
         maybe_elsewhere = maybe_elsewhere or any(
-            pool.related(i, j) for j, s in enumerate(pool.sentences) if s.outlet != pool.sentences[i].outlet and sims[i][j] >= RELATED_WITH_RARE
+            pool.related(i, j)
+            for j, s in enumerate(pool.sentences)
+            if s.outlet != pool.sentences[i].outlet and sims[i][j] >= RELATED_WITH_RARE
         )
     single = len(pool.outlets) > 1 and len(outlets) == 1 and not maybe_elsewhere
     return Statement(statement.text, tuple(citations), single, statement.section)
@@ -172,7 +215,11 @@ def _same_fact_elsewhere(pool: Pool, i: int) -> list[tuple[str, int]]:
     sims = pool.similarity()[i]
     best: dict[str, int] = {}
     for j, other in enumerate(pool.sentences):
-        if sims[j] >= SAME_FACT_WITH_WORDS and other.outlet != pool.sentences[i].outlet and pool.same_fact(i, j):
+        if (
+            sims[j] >= SAME_FACT_WITH_WORDS
+            and other.outlet != pool.sentences[i].outlet
+            and pool.same_fact(i, j)
+        ):
             if other.outlet not in best or sims[j] > sims[best[other.outlet]]:
                 best[other.outlet] = j
     return list(best.items())
@@ -189,7 +236,9 @@ def flag_loaded(statements: Sequence[Statement], differences: Sequence[Differenc
     return flags
 
 
-def outlet_uses(pool: Pool, statements: Sequence[Statement], differences: Sequence[Difference]) -> list[OutletUse]:
+def outlet_uses(
+    pool: Pool, statements: Sequence[Statement], differences: Sequence[Difference]
+) -> list[OutletUse]:
     """Each outlet of the selected articles with its count of verified citations in the briefing."""
     docs: dict[str, list[str]] = {}
     for article in pool.articles:

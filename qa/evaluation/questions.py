@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from qa.answer.citations import locate
 from qa.errors import QAError
@@ -74,7 +74,9 @@ def load_questions(path: Path) -> list[Question]:
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise QAError(f"{path}:{number} is not a valid question ({type(exc).__name__}: {exc}); see eval/README.md.") from None
+            raise QAError(
+                f"{path}:{number} is not a valid question ({type(exc).__name__}: {exc}); see eval/README.md."
+            ) from None
     if not questions:
         raise QAError(f"The question set {path} is empty.")
     return questions
@@ -115,7 +117,9 @@ _PUNCT = re.compile(r"[^\w\s]|_")
 def normalise_answer(text: str) -> str:
     """Casefold, strip accents, drop thousands separators, punctuation to spaces: "5,000 U.S." -> "5000 u s"."""
     text = unicodedata.normalize("NFKD", fold_typography(text))
-    text = unicodedata.normalize("NFKC", "".join(ch for ch in text if not unicodedata.combining(ch))).casefold()
+    text = unicodedata.normalize(
+        "NFKC", "".join(ch for ch in text if not unicodedata.combining(ch))
+    ).casefold()
     return " ".join(_PUNCT.sub(" ", _THOUSANDS.sub("", text)).split())
 
 
@@ -135,10 +139,13 @@ def gold_spans(question: Question, article_text: Callable[[str], str]) -> list[S
         try:
             text = article_text(item.doc_id)
         except QAError:
-            raise QAError(f"Question {question.id} cites {item.doc_id!r}, which is not among the set's articles.") from None
+            raise QAError(
+                f"Question {question.id} cites {item.doc_id!r}, which is not among the set's articles."
+            ) from None
         where = locate(item.quote, text)
         if where is None:
-            raise QAError(f"Question {question.id}: its evidence quote is not in {item.doc_id}: {item.quote[:80]!r}.")
+            raise QAError(
+                f"Question {question.id}: its evidence quote is not in {item.doc_id}: {item.quote[:80]!r}."
+            )
         spans.append((item.doc_id, *where))
     return spans
-

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import qa
-from qa.evaluation.score import METRICS, Metric, QuestionResult
 from qa.evaluation.runner import EvalReport, Run, SetReport
+from qa.evaluation.score import METRICS, Metric, QuestionResult
 
 SIMULATED_DISCLAIMER = (
     "**The `simulated` reader is simulated: it is not a language model.** It is a deterministic "
@@ -66,20 +66,34 @@ def report_text(report: EvalReport) -> str:
     lines: list[str] = []
     for set_report in report.sets:
         names = [_run_name(r) for r in set_report.runs]
-        lines.append(f"{set_report.path} — {_counts(set_report)}; k={report.k} of {set_report.index_chunks} chunks")
+        lines.append(
+            f"{set_report.path} — {_counts(set_report)}; k={report.k} of {set_report.index_chunks} chunks"
+        )
         lines.append(f"{'question':<14}{'category':<15}" + "".join(f"{n:<16}" for n in names))
         for i, question in enumerate(set_report.questions):
-            lines.append(f"{question.id:<14}{question.category:<15}" + "".join(f"{_cell(r.results[i]):<16}" for r in set_report.runs))
-        lines.append("(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk holding gold evidence, r- none; S cites gold, . does not)")
+            lines.append(
+                f"{question.id:<14}{question.category:<15}"
+                + "".join(f"{_cell(r.results[i]):<16}" for r in set_report.runs)
+            )
+        lines.append(
+            "(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk holding gold evidence, r- none; S cites gold, . does not)"
+        )
         lines.append("")
         width = max(len(n) for n in names) + 2
         lines.append(f"{'metric':<26}" + "".join(f"{n:>{max(width, 18)}}" for n in names))
         for name in METRICS:
-            lines.append(f"{LABELS[name]:<26}" + "".join(f"{_fmt(r.metrics[name]):>{max(width, 18)}}" for r in set_report.runs))
-        lines.append(f"{'seconds':<26}" + "".join(f"{r.seconds:>{max(width, 18)}.1f}" for r in set_report.runs))
+            lines.append(
+                f"{LABELS[name]:<26}"
+                + "".join(f"{_fmt(r.metrics[name]):>{max(width, 18)}}" for r in set_report.runs)
+            )
+        lines.append(
+            f"{'seconds':<26}" + "".join(f"{r.seconds:>{max(width, 18)}.1f}" for r in set_report.runs)
+        )
         lines.append("")
     if report.sets and report.sets[0].runs[0].reader == "simulated":
-        lines.append("Note: the simulated reader is a deterministic stand-in for a model, not a model (see eval/README.md).")
+        lines.append(
+            "Note: the simulated reader is a deterministic stand-in for a model, not a model (see eval/README.md)."
+        )
     for note in report.notes:
         lines.append(f"Note: {note}")
     if report.thresholds:
@@ -185,7 +199,10 @@ def report_markdown(report: EvalReport) -> str:
     out.append("")
     if report.thresholds:
         active = ", ".join(f"{k} ≥ {v}" for k, v in report.thresholds.items() if v) or "none"
-        out += [f"Thresholds on the `{report.primary}` reader: {active} — **{'FAILED' if report.failures else 'passed'}**", ""]
+        out += [
+            f"Thresholds on the `{report.primary}` reader: {active} — **{'FAILED' if report.failures else 'passed'}**",
+            "",
+        ]
         out += [f"- below: {f}" for f in report.failures]
         out.append("")
     for s in report.sets:
@@ -217,16 +234,27 @@ def _set_markdown(s: SetReport, k: int) -> list[str]:
         "",
         f"{_counts(s)}. Articles: {', '.join(f'`{a}`' for a in s.articles)} — {s.index_articles} articles, "
         f"{s.index_chunks} chunks in the index, so the k = {k} passages shown per question are "
-        f"{k / s.index_chunks:.0%} of it." if s.index_chunks else f"{_counts(s)}.",
+        f"{k / s.index_chunks:.0%} of it."
+        if s.index_chunks
+        else f"{_counts(s)}.",
         "",
     ]
     out += ["| metric | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|" + "---:|" * len(names)]
     for name in METRICS:
         out.append(f"| {LABELS[name]} | " + " | ".join(_fmt(r.metrics[name]) for r in s.runs) + " |")
     out.append("| seconds | " + " | ".join(f"{r.seconds:.1f}" for r in s.runs) + " |")
-    out += ["", "### Per question", "", "`ok`/`xx`: correct or not; `ans`/`nf`: answered or not_found; `rN`: rank of the first retrieved "
-            "chunk holding gold evidence (`r-`: none in the top k); `S`: a verified citation overlaps the gold evidence, `.`: none does.", ""]
-    out += ["| id | category | question | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|---|---|" + "---|" * len(names)]
+    out += [
+        "",
+        "### Per question",
+        "",
+        "`ok`/`xx`: correct or not; `ans`/`nf`: answered or not_found; `rN`: rank of the first retrieved "
+        "chunk holding gold evidence (`r-`: none in the top k); `S`: a verified citation overlaps the gold evidence, `.`: none does.",
+        "",
+    ]
+    out += [
+        "| id | category | question | " + " | ".join(f"`{n}`" for n in names) + " |",
+        "|---|---|---|" + "---|" * len(names),
+    ]
     for i, q in enumerate(s.questions):
         cells = " | ".join(f"`{_cell(r.results[i]).rstrip()}`" for r in s.runs)
         out.append(f"| {q.id} | {q.category} | {_md(q.question)} | {cells} |")
@@ -240,7 +268,9 @@ def _set_markdown(s: SetReport, k: int) -> list[str]:
         for x in misses:
             expected = " / ".join(gold[x.id].answers) if x.answerable else "not_found"
             got = "not_found" if x.status == "not_found" else _short(x.answer)
-            out.append(f"- **{x.id}** ({x.category}) {_md(x.question)} — expected: {_md(expected)}; got: {_md(got)}")
+            out.append(
+                f"- **{x.id}** ({x.category}) {_md(x.question)} — expected: {_md(expected)}; got: {_md(got)}"
+            )
         out.append("")
     return out
 

@@ -77,7 +77,7 @@ class Recorder:
         self.endpoint = endpoint
         self.exchanges: list[dict[str, Any]] = []
 
-    def on_response(self, response: "httpx2.Response") -> None:
+    def on_response(self, response: httpx2.Response) -> None:
         """httpx2 ``event_hooks["response"]`` callback."""
         response.read()
         status = response.status_code
@@ -96,7 +96,7 @@ class Recorder:
             }
         )
 
-    def http_client(self, transport: "httpx2.BaseTransport | None" = None) -> "httpx2.Client":
+    def http_client(self, transport: httpx2.BaseTransport | None = None) -> httpx2.Client:
         """An httpx2 client with the SDK's defaults that records every reply it receives."""
         return recording_http_client(self.on_response, transport)
 
@@ -128,7 +128,9 @@ class Replayer:
         try:
             document = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise QAError(f"No recording at {self.path}: make one with `qa eval --live --record {self.path}`.") from None
+            raise QAError(
+                f"No recording at {self.path}: make one with `qa eval --live --record {self.path}`."
+            ) from None
         except (OSError, ValueError) as exc:
             raise QAError(f"Cannot read the recording {self.path}: {exc}.") from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -145,9 +147,11 @@ class Replayer:
     def changed_prompts(self) -> list[str]:
         """Names of prompt files whose hash differs from the recording's."""
         now = prompt_hashes()
-        return sorted(name for name in set(now) | set(self.prompts) if now.get(name) != self.prompts.get(name))
+        return sorted(
+            name for name in set(now) | set(self.prompts) if now.get(name) != self.prompts.get(name)
+        )
 
-    def handle(self, request: "httpx2.Request") -> "httpx2.Response":
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
         """The MockTransport handler."""
         import httpx2
 
@@ -177,7 +181,7 @@ class Replayer:
             f"Record it again with `qa eval --live --record {self.path}`."
         )
 
-    def http_client(self) -> "httpx2.Client":
+    def http_client(self) -> httpx2.Client:
         """An httpx2 client whose transport serves the recording."""
         import httpx2
 

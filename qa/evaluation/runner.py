@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 
@@ -123,7 +124,9 @@ class EvalOptions:
     command: str = ""
 
 
-def evaluate(corpus: Corpus, questions: Sequence[Question], reader: Reader, k: int, label: str, model: str) -> Run:
+def evaluate(
+    corpus: Corpus, questions: Sequence[Question], reader: Reader, k: int, label: str, model: str
+) -> Run:
     """Ask every question through :func:`qa.answer.ask.ask` and score the answers."""
     results: list[QuestionResult] = []
     errors = 0
@@ -135,7 +138,9 @@ def evaluate(corpus: Corpus, questions: Sequence[Question], reader: Reader, k: i
         except LLMError as exc:
             errors += 1
             if errors >= MAX_CONSECUTIVE_ERRORS:
-                raise LLMError(f"{MAX_CONSECUTIVE_ERRORS} questions in a row failed; the last: {exc}") from None
+                raise LLMError(
+                    f"{MAX_CONSECUTIVE_ERRORS} questions in a row failed; the last: {exc}"
+                ) from None
             results.append(error_result(question, str(exc)))
             continue
         errors = 0
@@ -153,9 +158,13 @@ class _Readers:
         self.recorder: Recorder | None = None
         self.clients: list[Any] = []
         if options.reader == "live" and not settings.llm_configured:
-            raise ConfigError("qa eval --live needs a model: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server (and QA_MODEL).")
+            raise ConfigError(
+                "qa eval --live needs a model: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server (and QA_MODEL)."
+            )
         if options.record and options.reader in ("extractive", "replay"):
-            raise ConfigError("--record saves a model's replies: use it with --live or the simulated model, not --offline or --replay.")
+            raise ConfigError(
+                "--record saves a model's replies: use it with --live or the simulated model, not --offline or --replay."
+            )
         if options.record:
             model, endpoint = self._model_endpoint(options.reader)
             self.recorder = Recorder(model, endpoint)
@@ -190,12 +199,24 @@ class _Readers:
         recorder = self.recorder if kind == self.options.reader else None
         client: httpx2.Client | None
         if kind == "simulated":
-            settings = replace(self.settings, openai_api_key=SIMULATED_KEY, openai_base_url=SIMULATED_BASE_URL, model=SIMULATED_MODEL, max_retries=0)
+            settings = replace(
+                self.settings,
+                openai_api_key=SIMULATED_KEY,
+                openai_base_url=SIMULATED_BASE_URL,
+                model=SIMULATED_MODEL,
+                max_retries=0,
+            )
             transport = httpx2.MockTransport(SimulatedModel().handle)
             client = recorder.http_client(transport) if recorder else httpx2.Client(transport=transport)
         elif kind == "replay":
             assert self.replayer is not None
-            settings = replace(self.settings, openai_api_key=REPLAY_KEY, openai_base_url=REPLAY_BASE_URL, model=self.replayer.model, max_retries=0)
+            settings = replace(
+                self.settings,
+                openai_api_key=REPLAY_KEY,
+                openai_base_url=REPLAY_BASE_URL,
+                model=self.replayer.model,
+                max_retries=0,
+            )
             client = self.replayer.http_client()
         else:
             settings = self.settings
@@ -216,13 +237,17 @@ def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callab
     report = ingest(list(articles), settings)
     if report.failed:
         raise QAError("Some of the set's articles could not be ingested: " + "; ".join(report.failed))
-    on_notice(f"indexed {len(report.added) + len(report.replaced) + len(report.unchanged)} article(s) in {settings.index}")
+    on_notice(
+        f"indexed {len(report.added) + len(report.replaced) + len(report.unchanged)} article(s) in {settings.index}"
+    )
     corpus = Corpus(settings, embedder=MemoEmbedder(load_embedder(settings)))
     corpus.require_articles()
     return corpus
 
 
-def run_eval(options: EvalOptions, settings: Settings, on_notice: Callable[[str], None] = lambda m: None) -> EvalReport:
+def run_eval(
+    options: EvalOptions, settings: Settings, on_notice: Callable[[str], None] = lambda m: None
+) -> EvalReport:
     """Run every reader over every set; the index is a temporary one unless ``options.index`` is given."""
     unknown = sorted(set(options.thresholds) - set(GATED))
     if unknown:
@@ -241,7 +266,9 @@ def run_eval(options: EvalOptions, settings: Settings, on_notice: Callable[[str]
         command=options.command,
     )
     if readers.replayer is not None:
-        report.notes.append(f"replayed from {readers.replayer.path} (recorded {readers.replayer.recorded} against {readers.replayer.endpoint})")
+        report.notes.append(
+            f"replayed from {readers.replayer.path} (recorded {readers.replayer.recorded} against {readers.replayer.endpoint})"
+        )
         changed = readers.replayer.changed_prompts()
         if changed:
             report.notes.append(f"prompt file(s) changed since the recording: {', '.join(changed)}")
@@ -259,10 +286,21 @@ def run_eval(options: EvalOptions, settings: Settings, on_notice: Callable[[str]
                     runs = []
                     for kind in readers.kinds():
                         on_notice(f"eval: {kind} reader…")
-                        runs.append(evaluate(corpus, questions, readers.build(kind, corpus), k, kind, readers.model(kind)))
+                        runs.append(
+                            evaluate(
+                                corpus, questions, readers.build(kind, corpus), k, kind, readers.model(kind)
+                            )
+                        )
                     indexed = corpus.store.sources()
                 report.sets.append(
-                    SetReport(str(set_path), [_shown(a) for a in articles], questions, runs, len(indexed), sum(s.chunks for s in indexed))
+                    SetReport(
+                        str(set_path),
+                        [_shown(a) for a in articles],
+                        questions,
+                        runs,
+                        len(indexed),
+                        sum(s.chunks for s in indexed),
+                    )
                 )
     finally:
         readers.close()
@@ -289,7 +327,11 @@ def check_thresholds(report: EvalReport) -> list[str]:
                 continue
             value = metrics[name].value
             if value is None:
-                failures.append(f"{set_report.path}: {name} is undefined for the {run.reader} reader (nothing to count), below --min {minimum}")
+                failures.append(
+                    f"{set_report.path}: {name} is undefined for the {run.reader} reader (nothing to count), below --min {minimum}"
+                )
             elif value < minimum:
-                failures.append(f"{set_report.path}: {name} {value:.3f} is below the threshold {minimum} ({run.reader} reader)")
+                failures.append(
+                    f"{set_report.path}: {name} {value:.3f} is below the threshold {minimum} ({run.reader} reader)"
+                )
     return failures

@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from qa.evaluation.questions import Question, Span, matches_alias
 
@@ -22,7 +23,15 @@ if TYPE_CHECKING:
     from qa.types import Answer
 
 # Metrics a threshold can gate on, in display order.
-GATED = ("accuracy", "citation_validity", "citation_support", "recall_at_k", "mrr", "not_found_precision", "not_found_recall")
+GATED = (
+    "accuracy",
+    "citation_validity",
+    "citation_support",
+    "recall_at_k",
+    "mrr",
+    "not_found_precision",
+    "not_found_recall",
+)
 METRICS = ("accuracy", "answerable_accuracy", *GATED[1:])
 
 
@@ -40,38 +49,77 @@ class QuestionResult:
     citations: int
     verified: int
     supported: bool | None  # None unless an answerable question was answered
-    rank: int | None  # 1-based rank of the first retrieved chunk holding gold evidence; 0 = none; None if unanswerable
+    rank: (
+        int | None
+    )  # 1-based rank of the first retrieved chunk holding gold evidence; 0 = none; None if unanswerable
     cited: tuple[dict[str, Any], ...] = ()
 
 
-def score(question: Question, answer: "Answer", spans: Sequence[Span]) -> QuestionResult:
+def score(question: Question, answer: Answer, spans: Sequence[Span]) -> QuestionResult:
     """Score one answer against the question's aliases and gold spans."""
     answered = answer.status == "answered"
-    correct = (answered and matches_alias(question.answers, answer.text)) if question.answerable else answer.status == "not_found"
+    correct = (
+        (answered and matches_alias(question.answers, answer.text))
+        if question.answerable
+        else answer.status == "not_found"
+    )
     supported = None
     if question.answerable and answered:
         supported = any(
-            c.verified and c.start is not None and c.end is not None and c.doc_id == d and c.start < e and s < c.end
+            c.verified
+            and c.start is not None
+            and c.end is not None
+            and c.doc_id == d
+            and c.start < e
+            and s < c.end
             for c in answer.citations
             for d, s, e in spans
         )
     rank = None
     if question.answerable:
         rank = next(
-            (n for n, h in enumerate(answer.retrieved, start=1) if any(h.doc_id == d and h.start <= s and e <= h.end for d, s, e in spans)),
+            (
+                n
+                for n, h in enumerate(answer.retrieved, start=1)
+                if any(h.doc_id == d and h.start <= s and e <= h.end for d, s, e in spans)
+            ),
             0,
         )
-    cited = tuple({"doc_id": c.doc_id, "start": c.start, "end": c.end, "verified": c.verified, "quote": c.quote} for c in answer.citations)
+    cited = tuple(
+        {"doc_id": c.doc_id, "start": c.start, "end": c.end, "verified": c.verified, "quote": c.quote}
+        for c in answer.citations
+    )
     return QuestionResult(
-        question.id, question.category, question.answerable, question.question, answer.status, answer.text, correct,
-        len(answer.citations), sum(c.verified for c in answer.citations), supported, rank, cited,
+        question.id,
+        question.category,
+        question.answerable,
+        question.question,
+        answer.status,
+        answer.text,
+        correct,
+        len(answer.citations),
+        sum(c.verified for c in answer.citations),
+        supported,
+        rank,
+        cited,
     )
 
 
 def error_result(question: Question, message: str) -> QuestionResult:
     """A question whose reader failed: an error, scored as wrong."""
-    return QuestionResult(question.id, question.category, question.answerable, question.question, "error", message, False, 0, 0,
-                          False if question.answerable else None, None if not question.answerable else 0)
+    return QuestionResult(
+        question.id,
+        question.category,
+        question.answerable,
+        question.question,
+        "error",
+        message,
+        False,
+        0,
+        0,
+        False if question.answerable else None,
+        None if not question.answerable else 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -89,7 +137,11 @@ class Metric:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready."""
         value = self.value
-        return {"value": None if value is None else round(value, 4), "hits": round(self.hits, 4), "total": self.total}
+        return {
+            "value": None if value is None else round(value, 4),
+            "hits": round(self.hits, 4),
+            "total": self.total,
+        }
 
 
 def summarise(results: Sequence[QuestionResult]) -> dict[str, Metric]:

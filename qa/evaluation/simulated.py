@@ -50,14 +50,13 @@ _QUESTION = re.compile(r"<question>\s*(.*?)\s*</question>", re.DOTALL)
 _NOT_FOUND = re.compile(r"the answer\s+exactly\s+`([^`]+)`", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _STOP = frozenset(
-    "a an and are as at be been but by can could did do does during for from had has have he her his how i if in "
-    "into is it its of on or she so than that the their them there these they this those to was were what when "
-    "where which while who whom whose why will with would about after before according articles article report "
-    "say said says tell told many much".split()
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "during", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "she", "so", "than", "that", "the", "their", "them", "there", "these", "they", "this", "those", "to", "was", "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "would", "about", "after", "before", "according", "articles", "article", "report", "say", "said", "says", "tell", "told", "many", "much"]
 )
 # Nouns that only name the kind of answer wanted ("what day of the week", "which city"): they
 # are rarely in the answering sentence, so they do not count towards its coverage.
-_ASKED_KIND = frozenset("day week month year date time city country place town number share name kind type".split())
+_ASKED_KIND = frozenset(
+    ["day", "week", "month", "year", "date", "time", "city", "country", "place", "town", "number", "share", "name", "kind", "type"]
+)
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?)\b",
     re.IGNORECASE,
@@ -68,15 +67,24 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # Who: a capitalised word after the sentence's first word, or a noun naming a person by role.
-_PERSON = re.compile(r"(?<=\s)[A-Z][a-z]+|\b(?:spokes(?:person|man|woman)|lawmakers?|ministers?|officials?|police|leaders?)\b")
+_PERSON = re.compile(
+    r"(?<=\s)[A-Z][a-z]+|\b(?:spokes(?:person|man|woman)|lawmakers?|ministers?|officials?|police|leaders?)\b"
+)
 _PLACE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Ff]rom|[Oo]utside|[Aa]cross)\s+(?:the\s+)?[A-Z][a-z]+")
 _ASKS = {
     "number": (re.compile(r"\bhow (?:many|much|old)\b|\bwhat (?:number|share|percentage)\b", re.I), _NUMBER),
-    "date": (re.compile(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\b(?:which|what) (?:day|date|year|month)\b", re.I), _DATE),
+    "date": (
+        re.compile(
+            r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\b(?:which|what) (?:day|date|year|month)\b", re.I
+        ),
+        _DATE,
+    ),
     "person": (re.compile(r"\bwho\b|\bwhose\b", re.I), _PERSON),
     "place": (re.compile(r"\bwhere\b|\b(?:which|what) (?:city|country|place|town)\b", re.I), _PLACE),
 }
-_STRAIGHTEN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_STRAIGHTEN = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,9 @@ def parse_request(body: dict[str, Any]) -> tuple[str, list[Passage], str | None]
     for label, block in _PASSAGE.findall(user):
         # Header lines (outlet:, title:) end at the first blank line; the article text follows.
         header, _, text = block.partition("\n\n")
-        outlet = next((line[len("outlet:") :].strip() for line in header.splitlines() if line.startswith("outlet:")), "")
+        outlet = next(
+            (line[len("outlet:") :].strip() for line in header.splitlines() if line.startswith("outlet:")), ""
+        )
         passages.append(Passage(label, text, outlet))
     not_found = _NOT_FOUND.search(system)
     return question, passages, (not_found.group(1) if not_found else None)
@@ -175,7 +185,9 @@ def completion(content: str, model: str) -> dict[str, Any]:
         "object": "chat.completion",
         "created": 1_700_000_000,
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
+        ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }
 
@@ -183,13 +195,19 @@ def completion(content: str, model: str) -> dict[str, Any]:
 class SimulatedModel:
     """The mocked endpoint: answers every chat completion request with :func:`answer_request`."""
 
-    def handle(self, request: "httpx2.Request") -> "httpx2.Response":
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
         """The MockTransport handler."""
         import httpx2
 
         if not request.url.path.endswith("/chat/completions"):
-            return httpx2.Response(404, json={"error": {"message": f"the simulated model serves only chat completions, not {request.url.path}"}})
+            return httpx2.Response(
+                404,
+                json={
+                    "error": {
+                        "message": f"the simulated model serves only chat completions, not {request.url.path}"
+                    }
+                },
+            )
         body = json.loads(request.content or b"{}")
         content = json.dumps(answer_request(body), ensure_ascii=False)
         return httpx2.Response(200, json=completion(content, str(body.get("model") or SIMULATED_MODEL)))
-

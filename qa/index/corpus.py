@@ -44,7 +44,9 @@ class Corpus:
     def require_articles(self) -> None:
         """Raise a clear error when nothing is indexed yet."""
         if not self.store.has_articles():
-            raise IndexStateError(f"The index at {self.settings.index} is empty: run `qa ingest PATH...` first.")
+            raise IndexStateError(
+                f"The index at {self.settings.index} is empty: run `qa ingest PATH...` first."
+            )
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -61,7 +63,9 @@ class Corpus:
     def vectors(self) -> VectorIndex:
         """The Chroma collection, opened with the embedder's identity."""
         s = self.settings
-        return VectorIndex(Path(s.index), s.chroma_url, s.collection, self.embedder.name, create=self.writable)
+        return VectorIndex(
+            Path(s.index), s.chroma_url, s.collection, self.embedder.name, create=self.writable
+        )
 
     def article_text(self, doc_id: str) -> str:
         """Full text of a committed article (what every offset refers to)."""

@@ -16,9 +16,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from qa.index import onnx_graph  # numpy only at import; onnx itself loads when a graph is built
 from qa.config import Settings
 from qa.errors import EmbedderError
+from qa.index import onnx_graph  # numpy only at import; onnx itself loads when a graph is built
 from qa.openai_client import llm_error, make_client
 
 DEFAULT_NAME = "minilm-l6-v2"
@@ -70,7 +70,9 @@ def check_model_dir(model_dir: Path) -> None:
         raise EmbedderError(f"Embedding model directory {model_dir} does not exist.")
     for name in REQUIRED_FILES:
         if not (model_dir / name).is_file():
-            raise EmbedderError(f"Embedding model directory {model_dir} has no {name} (needs {', '.join(REQUIRED_FILES)}).")
+            raise EmbedderError(
+                f"Embedding model directory {model_dir} has no {name} (needs {', '.join(REQUIRED_FILES)})."
+            )
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -91,7 +93,9 @@ def _weights_digest(path: Path, cache: Path) -> str:
         return str(seen["sha256"])
     digest = _file_sha256(path)
     try:
-        _atomic_write(stamp, json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}).encode())
+        _atomic_write(
+            stamp, json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}).encode()
+        )
     except OSError:
         pass  # an unwritable cache only costs the rehash next time
     return digest
@@ -124,7 +128,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
 class OnnxEmbedder:
     """A BERT-style sentence-transformers model run by onnxruntime with dynamic padding."""
 
-    def __init__(self, model_dir: Path, name: str, *, cache: Path | None = None, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self, model_dir: Path, name: str, *, cache: Path | None = None, batch_size: int = BATCH_SIZE
+    ) -> None:
         """Load (building and caching on first use) the ONNX graph for ``model_dir``."""
         check_model_dir(model_dir)
         self.name = name
@@ -133,7 +139,9 @@ class OnnxEmbedder:
         config = _read_json(model_dir / "config.json")
         self._check_pooling(model_dir)
         if "hidden_size" not in config:
-            raise EmbedderError(f"{model_dir / 'config.json'} has no hidden_size: not a BERT-style model config.")
+            raise EmbedderError(
+                f"{model_dir / 'config.json'} has no hidden_size: not a BERT-style model config."
+            )
         self.dim = int(config["hidden_size"])
         self.pad_id = int(config.get("pad_token_id") or 0)
         # Never longer than the position table; sentence-transformers uses max_seq_length (256 for MiniLM).
@@ -150,7 +158,9 @@ class OnnxEmbedder:
         # The graph only implements mean pooling: refuse silently-wrong CLS/max-pooled models.
         pooling = _read_json(model_dir / "1_Pooling" / "config.json")
         if pooling and not pooling.get("pooling_mode_mean_tokens", False):
-            raise EmbedderError(f"Embedding model {model_dir} does not use mean pooling, which is all qa supports.")
+            raise EmbedderError(
+                f"Embedding model {model_dir} does not use mean pooling, which is all qa supports."
+            )
 
     @staticmethod
     def _ensure_graph(model_dir: Path, config: dict[str, Any], cache: Path) -> tuple[Path, bool]:
@@ -254,7 +264,10 @@ class OpenAIEmbedder:
                 reply = self._client.embeddings.create(model=self.model, input=batch)
             except Exception as exc:  # openai's error types: qa.openai_client turns them into sentences
                 raise self._error(exc) from None
-            rows.extend(getattr(item, "embedding", None) for item in sorted(reply.data, key=lambda d: getattr(d, "index", 0)))
+            rows.extend(
+                getattr(item, "embedding", None)
+                for item in sorted(reply.data, key=lambda d: getattr(d, "index", 0))
+            )
         if not rows:
             return np.empty((0, self._dim or 0), dtype=np.float32)
         # A reply with missing or ragged vectors must be one clear error, not a numpy traceback.
@@ -270,7 +283,9 @@ class OpenAIEmbedder:
 
     def _error(self, exc: Exception) -> EmbedderError:
         # The same scrubbed sentences as the chat reader's (never the raw body: it may echo the key).
-        error = llm_error(exc, self._client, self.model, endpoint="embeddings endpoint", setting="QA_EMBEDDING")
+        error = llm_error(
+            exc, self._client, self.model, endpoint="embeddings endpoint", setting="QA_EMBEDDING"
+        )
         return EmbedderError(str(error))
 
 

@@ -73,7 +73,9 @@ class _Graph:
 
         self._count += 1
         out = out or f"{op_type.lower()}_{self._count}"
-        self.nodes.append(helper.make_node(op_type, list(inputs), [out], name=f"{op_type}_{self._count}", **attrs))
+        self.nodes.append(
+            helper.make_node(op_type, list(inputs), [out], name=f"{op_type}_{self._count}", **attrs)
+        )
         return out
 
 
@@ -105,7 +107,11 @@ def build_bert_graph(weights: dict[str, np.ndarray], config: dict[str, Any]) -> 
     # Embeddings: word + position (sliced to the batch's length) + token type, then LayerNorm.
     seq_len = g.op("Slice", g.op("Shape", "input_ids"), g.const("one_i", [1]), g.const("two_i", [2]))
     positions = g.op(
-        "Slice", w("embeddings.position_embeddings.weight"), g.const("zero_i", [0]), seq_len, g.const("zero_axis", [0])
+        "Slice",
+        w("embeddings.position_embeddings.weight"),
+        g.const("zero_i", [0]),
+        seq_len,
+        g.const("zero_axis", [0]),
     )
     x = g.op("Add", g.op("Gather", w("embeddings.word_embeddings.weight"), "input_ids"), positions)
     x = g.op("Add", x, g.op("Gather", w("embeddings.token_type_embeddings.weight"), "token_type_ids"))
@@ -123,13 +129,25 @@ def build_bert_graph(weights: dict[str, np.ndarray], config: dict[str, Any]) -> 
     half, one = g.const("half", 0.5), "one_f"
     for i in range(int(config["num_hidden_layers"])):
         p = f"encoder.layer.{i}."
-        q = g.op("Transpose", g.op("Reshape", linear(x, p + "attention.self.query"), split_heads), perm=[0, 2, 1, 3])
-        k = g.op("Transpose", g.op("Reshape", linear(x, p + "attention.self.key"), split_heads), perm=[0, 2, 3, 1])
-        v = g.op("Transpose", g.op("Reshape", linear(x, p + "attention.self.value"), split_heads), perm=[0, 2, 1, 3])
+        q = g.op(
+            "Transpose",
+            g.op("Reshape", linear(x, p + "attention.self.query"), split_heads),
+            perm=[0, 2, 1, 3],
+        )
+        k = g.op(
+            "Transpose", g.op("Reshape", linear(x, p + "attention.self.key"), split_heads), perm=[0, 2, 3, 1]
+        )
+        v = g.op(
+            "Transpose",
+            g.op("Reshape", linear(x, p + "attention.self.value"), split_heads),
+            perm=[0, 2, 1, 3],
+        )
         scores = g.op("Add", g.op("Div", g.op("MatMul", q, k), scale), additive)
         context = g.op("MatMul", g.op("Softmax", scores, axis=-1), v)
         context = g.op("Reshape", g.op("Transpose", context, perm=[0, 2, 1, 3]), merge_heads)
-        x = layer_norm(g.op("Add", linear(context, p + "attention.output.dense"), x), p + "attention.output.LayerNorm")
+        x = layer_norm(
+            g.op("Add", linear(context, p + "attention.output.dense"), x), p + "attention.output.LayerNorm"
+        )
         inter = linear(x, p + "intermediate.dense")
         # Exact GELU, x * 0.5 * (1 + erf(x / sqrt 2)), as BERT uses (not the tanh approximation).
         gelu = g.op("Mul", g.op("Mul", inter, g.op("Add", g.op("Erf", g.op("Div", inter, sqrt2)), one)), half)

@@ -48,13 +48,17 @@ def convex(rankings: list[list[tuple[str, float]]]) -> dict[str, float]:
     return scores
 
 
-def diversify(scored: list[tuple[str, str, float]], k: int, decay: float = SAME_ARTICLE_DECAY) -> list[tuple[str, float]]:
+def diversify(
+    scored: list[tuple[str, str, float]], k: int, decay: float = SAME_ARTICLE_DECAY
+) -> list[tuple[str, float]]:
     """Pick k (id, score) pairs greedily, discounting each article's later chunks by ``decay``."""
     remaining = sorted(scored, key=lambda t: -t[2])
     taken: list[tuple[str, float]] = []
     per_doc: dict[str, int] = {}
     while remaining and len(taken) < k:
-        best = max(range(len(remaining)), key=lambda i: remaining[i][2] * decay ** per_doc.get(remaining[i][1], 0))
+        best = max(
+            range(len(remaining)), key=lambda i: remaining[i][2] * decay ** per_doc.get(remaining[i][1], 0)
+        )
         item_id, doc_id, score = remaining.pop(best)
         taken.append((item_id, score * decay ** per_doc.get(doc_id, 0)))  # the score it was ranked by
         per_doc[doc_id] = per_doc.get(doc_id, 0) + 1

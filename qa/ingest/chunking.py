@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from qa.types import Article, Chunk
 
@@ -51,7 +51,9 @@ def furniture_lines(article: Article) -> list[tuple[int, int]]:
             captions.add(video.group(1).strip())
         is_headline = not _SENTENCE_END.search(line) and len(line.split()) <= _MAX_HEADLINE_WORDS
         # The first line is kept as the lead unless it merely repeats the title held in metadata.
-        repeats_title = first_line and " ".join(line.split()).casefold() == " ".join(article.title.split()).casefold()
+        repeats_title = (
+            first_line and " ".join(line.split()).casefold() == " ".join(article.title.split()).casefold()
+        )
         if _FURNITURE.match(line) or line in captions or (is_headline and (not first_line or repeats_title)):
             found.append((start, end))
         first_line = False
@@ -101,6 +103,10 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
                 raise AssertionError(f"chunk of {article.doc_id} not found in its text: {piece[:60]!r}")
             end = start + len(piece)
             assert text[start:end] == piece
-            chunks.append(Chunk(f"{article.doc_id}:{article.sha256[:10]}:{len(chunks)}", article.doc_id, start, end, piece))
+            chunks.append(
+                Chunk(
+                    f"{article.doc_id}:{article.sha256[:10]}:{len(chunks)}", article.doc_id, start, end, piece
+                )
+            )
             cursor = max(start + 1, end - chunk_overlap)
     return chunks

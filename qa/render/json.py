@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Sequence
+from typing import Any
 
 from qa.briefing.model import Briefing
 from qa.render.common import CitationNumbers
@@ -55,14 +56,26 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
         "topic": b.topic,
         "backend": b.backend,
         "sentences": [
-            {"text": s.text, "citations": cited(s.citations), "single_outlet": s.single_outlet, "section": s.section}
+            {
+                "text": s.text,
+                "citations": cited(s.citations),
+                "single_outlet": s.single_outlet,
+                "section": s.section,
+            }
             for s in b.sentences
         ],
-        "differences": [{"text": d.text, "citations": cited(d.citations), "kind": d.kind} for d in b.differences],
+        "differences": [
+            {"text": d.text, "citations": cited(d.citations), "kind": d.kind} for d in b.differences
+        ],
         "loaded_terms": [
             {
-                "term": f.term, "category": f.category, "plain": f.plain, "where": f.where,
-                "index": f.index, "start": f.start, "end": f.end,
+                "term": f.term,
+                "category": f.category,
+                "plain": f.plain,
+                "where": f.where,
+                "index": f.index,
+                "start": f.start,
+                "end": f.end,
             }
             for f in b.loaded_terms
         ],

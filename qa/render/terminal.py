@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Sequence
+from collections.abc import Sequence
 
 from qa.briefing.model import Briefing
 from qa.render.common import UNVERIFIED, briefing_lines, source_label, span_ref

@@ -21,7 +21,7 @@ TEST_API_KEY = "sk-test-FAKEKEY0123456789abcdef"
 TEST_BASE_URL = "http://fake.local/v1"
 TEST_MODEL = "fake-model"
 
-ErrorReply = tuple[int, Union[str, bytes, dict[str, Any]], dict[str, str]]
+ErrorReply = tuple[int, str | bytes | dict[str, Any], dict[str, str]]
 Reply = Union[str, ErrorReply, Exception]
 
 
@@ -74,7 +74,12 @@ class FakeLLM:
         """Queue a 200 chat completion whose content is ``value`` serialised as JSON."""
         return self.reply(json.dumps(value))
 
-    def error(self, status: int, body: str | bytes | dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> FakeLLM:
+    def error(
+        self,
+        status: int,
+        body: str | bytes | dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> FakeLLM:
         """Queue an HTTP error; 429/5xx get instant-retry headers unless headers are given."""
         if body is None:
             body = error_body(f"fake error {status}")
@@ -91,7 +96,13 @@ class FakeLLM:
     # -- clients --------------------------------------------------------------------
     def settings(self, **overrides: Any) -> Settings:
         """Settings pointing at the fake endpoint, with instant retries."""
-        base = Settings(openai_api_key=TEST_API_KEY, openai_base_url=TEST_BASE_URL, model=TEST_MODEL, timeout=5.0, max_retries=2)
+        base = Settings(
+            openai_api_key=TEST_API_KEY,
+            openai_base_url=TEST_BASE_URL,
+            model=TEST_MODEL,
+            timeout=5.0,
+            max_retries=2,
+        )
         return replace(base, **overrides)
 
     def client(self, settings: Settings | None = None) -> Any:

@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.ingest.chunking import chunk_article
 from qa.config import Settings
+from qa.ingest.chunking import chunk_article
 from qa.types import Article
 
 COLLECTION = Settings().collection
@@ -66,9 +66,14 @@ def snapshot(index: Path, chroma_url: str = "") -> Snapshot:
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
         articles = {
             row[0]: Article(*row)
-            for row in db.execute("SELECT doc_id, source, title, outlet, published, url, text, sha256, body_start FROM articles")
+            for row in db.execute(
+                "SELECT doc_id, source, title, outlet, published, url, text, sha256, body_start FROM articles"
+            )
         }
-        chunks = {r[1]: (r[0], r[2], r[3], r[4]) for r in db.execute('SELECT id, chunk_id, doc_id, start, "end" FROM chunks')}
+        chunks = {
+            r[1]: (r[0], r[2], r[3], r[4])
+            for r in db.execute('SELECT id, chunk_id, doc_id, start, "end" FROM chunks')
+        }
         fts = dict(db.execute("SELECT rowid, text FROM chunks_fts"))
         pending = {r[0] for r in db.execute("SELECT chunk_id FROM pending")}
     finally:
@@ -85,13 +90,21 @@ def assert_whole(snap: Snapshot, chunk_size: int = 700, chunk_overlap: int = 100
         by_doc.setdefault(doc_id, []).append((chunk_id, start, end))
     assert set(snap.fts) == {rowid for rowid, *_ in snap.chunks.values()}, "FTS rows and chunk rows differ"
     for doc_id, article in snap.articles.items():
-        expected = sorted((c.chunk_id, c.start, c.end) for c in chunk_article(article, chunk_size, chunk_overlap))
-        assert sorted(by_doc.get(doc_id, [])) == expected, f"{doc_id}: committed chunks are not the article's chunks"
+        expected = sorted(
+            (c.chunk_id, c.start, c.end) for c in chunk_article(article, chunk_size, chunk_overlap)
+        )
+        assert sorted(by_doc.get(doc_id, [])) == expected, (
+            f"{doc_id}: committed chunks are not the article's chunks"
+        )
         for chunk_id, start, end in expected:
             text = article.text[start:end]
             assert snap.fts[snap.chunks[chunk_id][0]].endswith(text), f"{chunk_id}: FTS text differs"
-            assert snap.vectors.get(chunk_id) == text, f"{chunk_id}: committed but its vector is missing or wrong"
-    assert snap.stray_vectors <= snap.pending, f"vectors neither committed nor pending: {sorted(snap.stray_vectors - snap.pending)[:5]}"
+            assert snap.vectors.get(chunk_id) == text, (
+                f"{chunk_id}: committed but its vector is missing or wrong"
+            )
+    assert snap.stray_vectors <= snap.pending, (
+        f"vectors neither committed nor pending: {sorted(snap.stray_vectors - snap.pending)[:5]}"
+    )
 
 
 def assert_clean(snap: Snapshot) -> None:

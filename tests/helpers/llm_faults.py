@@ -25,7 +25,16 @@ KEY_PIECES = (API_KEY, "LEAKCANARY", "7f3e9c2a1b5d4e6f8a0b")
 MODEL = "local-model"
 QUESTION = "How many lawmakers attended the session?"
 QUOTE = "the 168 lawmakers present were just three more than the quorum"
-GOOD = completion_body(json.dumps({"status": "answered", "answer": "168 lawmakers attended [1].", "citations": [{"source": "P1", "quote": QUOTE}]}), model=MODEL)
+GOOD = completion_body(
+    json.dumps(
+        {
+            "status": "answered",
+            "answer": "168 lawmakers attended [1].",
+            "citations": [{"source": "P1", "quote": QUOTE}],
+        }
+    ),
+    model=MODEL,
+)
 RETRY_NOW = {"retry-after-ms": "1"}
 URL = r"http://127\.0\.0\.1:\d+/v1"
 
@@ -45,32 +54,109 @@ class Case:
 
 
 CASES = (
-    Case("connection-refused", None, rf"^error: Cannot reach the LLM endpoint at {URL}: is the server running, and is OPENAI_BASE_URL right\?$"),
-    Case("timeout", (Scripted(200, GOOD, delay=1.5),),
-         rf"^error: The LLM endpoint at {URL} did not answer within 0\.5 s: .*Raise QA_TIMEOUT", 1, {"QA_TIMEOUT": "0.5"}, json_too=True),
-    Case("401-bad-key", (Scripted(401, error_body(f"Incorrect API key provided: {API_KEY}.", "invalid_request_error", "invalid_api_key")),),
-         rf"^error: The LLM endpoint at {URL} rejected the API key \(HTTP 401\): check OPENAI_API_KEY\.$", 1, json_too=True),
-    Case("404-unknown-model", (Scripted(404, error_body(f"The model `{MODEL}` does not exist", "invalid_request_error", "model_not_found")),),
-         rf"^error: Model '{MODEL}' was not found at {URL} \(HTTP 404\): set QA_MODEL", 1),
-    Case("429-retry-after-then-ok", (Scripted(429, error_body("Rate limit reached"), {"retry-after": "1"}), Scripted(200, GOOD)), None, 2,
-         min_seconds=0.9, retries=1, json_too=True),
-    Case("429-persistent", (Scripted(429, error_body("Rate limit reached"), {"retry-after": "1"}),) * 2,
-         rf"^error: The LLM endpoint at {URL} was still rate limiting after 1 retry \(HTTP 429\): wait a minute", 2, retries=1),
-    Case("500", (Scripted(500, error_body(f"upstream failed for key {API_KEY}"), RETRY_NOW),) * 2,
-         rf"^error: The LLM endpoint at {URL} failed \(HTTP 500: upstream failed for key \*\*\*\) after 1 retry: try again later", 2, retries=1,
-         json_too=True),
-    Case("400-echoing-the-key", (Scripted(400, error_body(f"context too long (key {API_KEY})", "invalid_request_error")),),
-         rf"^error: The LLM endpoint at {URL} rejected the request \(HTTP 400: context too long \(key \*\*\*\)\): check QA_MODEL", 1, json_too=True),
-    Case("200-html-body", (Scripted(200, "<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),),
-         rf"^error: The LLM endpoint at {URL} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server\.$", 1),
-    Case("200-non-json-body", (Scripted(200, "upstream error: try later"),),
-         rf"^error: The LLM endpoint at {URL} sent a reply qa could not read \(JSONDecodeError\): check that OPENAI_BASE_URL", 1),
-    Case("truncated-body", (Scripted(200, GOOD, truncate_to=60),),
-         rf"^error: The LLM endpoint at {URL} closed the connection before a complete reply \(RemoteProtocolError\)", 1, json_too=True),
-    Case("connection-dropped", (Scripted(drop=True),),
-         rf"^error: The LLM endpoint at {URL} closed the connection before a complete reply \(RemoteProtocolError\)", 1),
-    Case("model-reply-not-json-twice", (Scripted(200, completion_body("Sure! 168 lawmakers.", model=MODEL)), Scripted(200, completion_body("168.", model=MODEL))),
-         r"^error: The model did not return valid JSON after one repair attempt\.$", 2),
+    Case(
+        "connection-refused",
+        None,
+        rf"^error: Cannot reach the LLM endpoint at {URL}: is the server running, and is OPENAI_BASE_URL right\?$",
+    ),
+    Case(
+        "timeout",
+        (Scripted(200, GOOD, delay=1.5),),
+        rf"^error: The LLM endpoint at {URL} did not answer within 0\.5 s: .*Raise QA_TIMEOUT",
+        1,
+        {"QA_TIMEOUT": "0.5"},
+        json_too=True,
+    ),
+    Case(
+        "401-bad-key",
+        (
+            Scripted(
+                401,
+                error_body(
+                    f"Incorrect API key provided: {API_KEY}.", "invalid_request_error", "invalid_api_key"
+                ),
+            ),
+        ),
+        rf"^error: The LLM endpoint at {URL} rejected the API key \(HTTP 401\): check OPENAI_API_KEY\.$",
+        1,
+        json_too=True,
+    ),
+    Case(
+        "404-unknown-model",
+        (
+            Scripted(
+                404,
+                error_body(f"The model `{MODEL}` does not exist", "invalid_request_error", "model_not_found"),
+            ),
+        ),
+        rf"^error: Model '{MODEL}' was not found at {URL} \(HTTP 404\): set QA_MODEL",
+        1,
+    ),
+    Case(
+        "429-retry-after-then-ok",
+        (Scripted(429, error_body("Rate limit reached"), {"retry-after": "1"}), Scripted(200, GOOD)),
+        None,
+        2,
+        min_seconds=0.9,
+        retries=1,
+        json_too=True,
+    ),
+    Case(
+        "429-persistent",
+        (Scripted(429, error_body("Rate limit reached"), {"retry-after": "1"}),) * 2,
+        rf"^error: The LLM endpoint at {URL} was still rate limiting after 1 retry \(HTTP 429\): wait a minute",
+        2,
+        retries=1,
+    ),
+    Case(
+        "500",
+        (Scripted(500, error_body(f"upstream failed for key {API_KEY}"), RETRY_NOW),) * 2,
+        rf"^error: The LLM endpoint at {URL} failed \(HTTP 500: upstream failed for key \*\*\*\) after 1 retry: try again later",
+        2,
+        retries=1,
+        json_too=True,
+    ),
+    Case(
+        "400-echoing-the-key",
+        (Scripted(400, error_body(f"context too long (key {API_KEY})", "invalid_request_error")),),
+        rf"^error: The LLM endpoint at {URL} rejected the request \(HTTP 400: context too long \(key \*\*\*\)\): check QA_MODEL",
+        1,
+        json_too=True,
+    ),
+    Case(
+        "200-html-body",
+        (Scripted(200, "<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),),
+        rf"^error: The LLM endpoint at {URL} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server\.$",
+        1,
+    ),
+    Case(
+        "200-non-json-body",
+        (Scripted(200, "upstream error: try later"),),
+        rf"^error: The LLM endpoint at {URL} sent a reply qa could not read \(JSONDecodeError\): check that OPENAI_BASE_URL",
+        1,
+    ),
+    Case(
+        "truncated-body",
+        (Scripted(200, GOOD, truncate_to=60),),
+        rf"^error: The LLM endpoint at {URL} closed the connection before a complete reply \(RemoteProtocolError\)",
+        1,
+        json_too=True,
+    ),
+    Case(
+        "connection-dropped",
+        (Scripted(drop=True),),
+        rf"^error: The LLM endpoint at {URL} closed the connection before a complete reply \(RemoteProtocolError\)",
+        1,
+    ),
+    Case(
+        "model-reply-not-json-twice",
+        (
+            Scripted(200, completion_body("Sure! 168 lawmakers.", model=MODEL)),
+            Scripted(200, completion_body("168.", model=MODEL)),
+        ),
+        r"^error: The model did not return valid JSON after one repair attempt\.$",
+        2,
+    ),
 )
 
 
@@ -113,13 +199,23 @@ def fault_runs(fork_server: QAForkServer, seed_index_dir: Path, workdir: Path) -
                     log.clear()
                 server.queue.extend(case.replies or ())
                 base_url = server.base_url if case.replies is not None else _free_url()
-                env = qa_env(OPENAI_API_KEY=API_KEY, OPENAI_BASE_URL=base_url, QA_MODEL=MODEL, QA_MAX_RETRIES=str(case.retries), **case.env)
+                env = qa_env(
+                    OPENAI_API_KEY=API_KEY,
+                    OPENAI_BASE_URL=base_url,
+                    QA_MODEL=MODEL,
+                    QA_MAX_RETRIES=str(case.retries),
+                    **case.env,
+                )
                 args = ["ask", QUESTION, "--index", str(index)] + (["--json"] if as_json else [])
                 started = time.monotonic()
                 outcome = fork_server.run(*args, env=env, cwd=workdir)
                 seconds = time.monotonic() - started
                 headers = [h.get("Authorization", h.get("authorization", "")) for h in server.headers]
                 after = (_manifest_digest(index), snapshot(index))
-                _RUNS.append(Run(case, as_json, outcome, seconds, len(server.requests), headers, before, after))
-                assert not server.queue, f"{case.name}: {len(server.queue)} scripted replies were never requested"
+                _RUNS.append(
+                    Run(case, as_json, outcome, seconds, len(server.requests), headers, before, after)
+                )
+                assert not server.queue, (
+                    f"{case.name}: {len(server.queue)} scripted replies were never requested"
+                )
     return _RUNS

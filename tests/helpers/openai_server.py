@@ -6,9 +6,10 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 from tests.helpers.fake_llm import completion_body
 
@@ -44,14 +45,18 @@ class OpenAICompatibleServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 raw = self.rfile.read(length)
                 server.paths.append(self.path)
                 body = json.loads(raw or b"{}")
                 server.requests.append(body)
                 server.headers.append(dict(self.headers))
-                reply = server.queue.popleft() if server.queue else (server.default(body) if server.default else Scripted(500, "no reply queued"))
+                reply = (
+                    server.queue.popleft()
+                    if server.queue
+                    else (server.default(body) if server.default else Scripted(500, "no reply queued"))
+                )
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.drop:
@@ -85,12 +90,12 @@ class OpenAICompatibleServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def answer(self, obj: dict[str, Any], model: str = "local-model") -> "OpenAICompatibleServer":
+    def answer(self, obj: dict[str, Any], model: str = "local-model") -> OpenAICompatibleServer:
         """Queue a 200 chat completion whose content is ``obj`` as JSON."""
         self.queue.append(Scripted(200, completion_body(json.dumps(obj), model=model)))
         return self
 
-    def __enter__(self) -> "OpenAICompatibleServer":
+    def __enter__(self) -> OpenAICompatibleServer:
         self.thread.start()
         return self
 

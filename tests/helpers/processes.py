@@ -19,13 +19,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from tests.helpers.seeds import ROOT
-
-
 
 
 def free_port() -> int:
@@ -42,11 +40,17 @@ def qa_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_qa(*args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_qa(
+    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m qa ARGS`` to completion and capture its output."""
     return subprocess.run(
         [sys.executable, "-m", "qa", *args],
-        capture_output=True, text=True, env=dict(env or qa_env()), cwd=cwd, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=dict(env or qa_env()),
+        cwd=cwd,
+        timeout=timeout,
     )
 
 
@@ -59,7 +63,7 @@ class Outcome:
     stderr: str
 
 
-_SERVER = r'''
+_SERVER = r"""
 import atexit, json, os, sys, threading
 import qa.cli, qa.ingest.pipeline, qa.index.vectors, qa.index.corpus, qa.ingest.chunking, qa.ingest.loaders, qa.index.embedding, qa.index.search, qa.index.manifest
 import qa.answer.llm, qa.answer.ask, qa.answer.extractive, qa.render.terminal
@@ -97,7 +101,7 @@ for line in sys.stdin:
     print(json.dumps({"pid": pid}), flush=True)
     _, status = os.waitpid(pid, 0)
     print(json.dumps({"pid": pid, "code": os.waitstatus_to_exitcode(status)}), flush=True)
-'''
+"""
 
 
 class QAForkServer:
@@ -107,8 +111,12 @@ class QAForkServer:
         self.workdir = workdir
         self.runs = 0
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env=qa_env(), cwd=ROOT,
+            [sys.executable, "-c", _SERVER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=qa_env(),
+            cwd=ROOT,
         )
         assert json.loads(self._read()) == {"ready": True}
 
@@ -119,13 +127,21 @@ class QAForkServer:
             raise RuntimeError("the qa fork server died")
         return line
 
-    def start(self, *args: str, env: Mapping[str, str], cwd: Path, user: tuple[int, int] | None = None) -> int:
+    def start(
+        self, *args: str, env: Mapping[str, str], cwd: Path, user: tuple[int, int] | None = None
+    ) -> int:
         """Fork a child running ``qa ARGS`` (as ``user`` = (uid, gid) if given); return its pid."""
         assert self.proc.stdin is not None
         self.runs += 1
         self._out = self.workdir / f"run{self.runs}.out"
         self._err = self.workdir / f"run{self.runs}.err"
-        request = {"args": list(args), "env": dict(env), "cwd": str(cwd), "stdout": str(self._out), "stderr": str(self._err)}
+        request = {
+            "args": list(args),
+            "env": dict(env),
+            "cwd": str(cwd),
+            "stdout": str(self._out),
+            "stderr": str(self._err),
+        }
         if user is not None:
             request["uid"], request["gid"] = user
         self.proc.stdin.write(json.dumps(request) + "\n")
@@ -137,7 +153,14 @@ class QAForkServer:
         code = int(json.loads(self._read())["code"])
         return Outcome(code, self._out.read_text(encoding="utf-8"), self._err.read_text(encoding="utf-8"))
 
-    def run(self, *args: str, env: Mapping[str, str], cwd: Path, kill_after: float | None = None, user: tuple[int, int] | None = None) -> Outcome:
+    def run(
+        self,
+        *args: str,
+        env: Mapping[str, str],
+        cwd: Path,
+        kill_after: float | None = None,
+        user: tuple[int, int] | None = None,
+    ) -> Outcome:
         """Run ``qa ARGS`` in a fresh child; with ``kill_after``, SIGKILL it after that many seconds."""
         pid = self.start(*args, env=env, cwd=cwd, user=user)
         if kill_after is not None:
@@ -159,5 +182,3 @@ class QAForkServer:
             self.proc.wait()
         if self.proc.stdout:
             self.proc.stdout.close()
-
-

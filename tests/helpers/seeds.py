@@ -11,6 +11,7 @@ SEEDS = ROOT / "seeds"
 GLOBAL_NEWS = "001_459249e74de3275c"
 UNNAMED = "000_cd5ad041538ca3e1"
 
+
 def settings_for(index: Path, **overrides: object) -> Settings:
     """Settings for an index directory, ignoring any .env."""
     return load_settings(env={}, dotenv=None, index=index, **overrides)
