@@ -185,7 +185,7 @@ def task_search(
         t3 = time.perf_counter()
         corpus.store.chunks(list(dict.fromkeys([c for c, _ in lexical] + [c for c, _ in dense])))
         t4 = time.perf_counter()
-        for name, value in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        for name, value in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             parts[name].append(value)
     corpus.close()
     return {

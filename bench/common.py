@@ -17,11 +17,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-
-from bench.allsides import DEFAULT_EVENTS, load_events, to_articles, write_jsonl  # noqa: E402
+from bench.allsides import DEFAULT_EVENTS, load_events, to_articles, write_jsonl
 from qa.jsonl import read_objects
 
+ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 # The AllSides corpus beside the project (the same override bench/embedder.py honours).
 EVENTS = Path(os.environ.get("QA_BENCH_CORPUS") or DEFAULT_EVENTS)

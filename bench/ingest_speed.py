@@ -53,7 +53,7 @@ def synthetic_corpus(
     while total < target:
         path = out / f"copy-{copy:03d}.jsonl"
         with path.open("w", encoding="utf-8") as handle:
-            for article, n in zip(articles, counts):
+            for article, n in zip(articles, counts, strict=True):
                 if total >= target:
                     break
                 handle.write(

@@ -52,7 +52,10 @@ def main() -> None:
         "sentence_transformers_version": sentence_transformers.__version__,
         "torch_version": torch.__version__,
         "max_seq_length": model.max_seq_length,
-        "items": [{"text": t, "vector": [round(float(x), 7) for x in v]} for t, v in zip(texts, vectors)],
+        "items": [
+            {"text": t, "vector": [round(float(x), 7) for x in v]}
+            for t, v in zip(texts, vectors, strict=True)
+        ],
     }
     # One item per line: readable diffs without 384 lines per vector.
     items = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in payload.pop("items"))

@@ -96,7 +96,7 @@ def _summary(r: dict[str, Any]) -> list[str]:
             )
         )
     ret = r.get("retrieval") or {}
-    for name, res in ret.items():
+    for res in ret.values():
         if "modes" not in res:
             continue
         m = res["modes"]

@@ -248,7 +248,7 @@ def _speed(docs: list[tuple[str, str]], segmenter: Any, rounds: int) -> dict[str
         **{f"{name}_sentences_per_s": round(counts[name] / med[name]) for name in todo},
         "ratio": round(med["pysbd"] / med["qa"], 1),  # qa's speed / pysbd's (same chars, per-line pysbd)
         "ratio_whole": round(med["pysbd_whole"] / med["qa"], 1),
-        "ratio_rounds": [round(p / q, 1) for p, q in zip(runs["pysbd"], runs["qa"])],
+        "ratio_rounds": [round(p / q, 1) for p, q in zip(runs["pysbd"], runs["qa"], strict=True)],
     }
 
 

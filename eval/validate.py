@@ -293,9 +293,13 @@ def _check_question(q: dict, articles: Mapping[str, str]) -> list[str]:
             problems.append(f"quote comes from page furniture in {doc_id}: {quote!r}")
         quotes.append(quote)
 
-    if answers and quotes and not any(alias_matches(a, " \n ".join(quotes)) for a in answers):
-        if not note.strip():
-            problems.append("no answer alias occurs in the evidence and no note explains the inference")
+    if (
+        answers
+        and quotes
+        and not any(alias_matches(a, " \n ".join(quotes)) for a in answers)
+        and not note.strip()
+    ):
+        problems.append("no answer alias occurs in the evidence and no note explains the inference")
     if category == "inference" and not note.strip():
         problems.append("inference question needs a note explaining the inference")
     return problems

@@ -244,7 +244,8 @@ def complete_json(client: openai.OpenAI, model: str, system: str, user: str) -> 
     if parsed is not None:
         return parsed
     repair = load_prompt(REPAIR_PROMPT).render()
-    retry = messages + [
+    retry = [
+        *messages,
         # Some servers reject an empty assistant turn; the model must still see what it said.
         {"role": "assistant", "content": content or "(empty reply)"},
         {"role": "user", "content": repair},

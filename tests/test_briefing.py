@@ -51,7 +51,7 @@ class CachedEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if missing:
-            self.cache.update(zip(missing, self.inner.embed(missing)))
+            self.cache.update(zip(missing, self.inner.embed(missing), strict=True))
         return np.array([self.cache[t] for t in texts], dtype=np.float32)
 
 

@@ -131,7 +131,7 @@ def test_ask_and_search_while_an_ingest_writes(
             for h in json.loads(search.stdout)["hits"]
         )
         asked += 1
-    out, err = writer.communicate(timeout=120)
+    _out, err = writer.communicate(timeout=120)
     assert writer.returncode == 0, err
     assert asked >= 2
     snap = snapshot(index)

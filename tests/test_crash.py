@@ -20,6 +20,7 @@ exactly the committed chunks (the crashed run's leftovers were cleaned).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -224,12 +225,10 @@ def test_sigkill_after_delays_mid_write(
     for i, delay in enumerate((0.0, 0.04, 0.1, 0.2)):
         index = _copy(seed_index_dir, tmp_path / f"delay{i}")
         pid = forks.start("ingest", str(articles), "--index", str(index), env=_env(), cwd=tmp_path)
-        _wait_for_first_commit(index, lambda: _alive(pid))
+        _wait_for_first_commit(index, lambda pid=pid: _alive(pid))
         time.sleep(delay)
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it had already finished
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass  # it had already finished
         killed += forks.wait().code == -signal.SIGKILL
         check_crashed_index(index, run_cli, old_versions, new_versions)
         check_rerun_completes(index, articles, run_cli, new_versions)
@@ -298,7 +297,7 @@ def test_sigkill_during_rebuild(
     assert outcome.code == -signal.SIGKILL, outcome.stderr
     snap = snapshot(index)
     assert_whole(snap)
-    code, out, err = run_cli("sources", "--json", "--index", str(index))
+    code, _out, err = run_cli("sources", "--json", "--index", str(index))
     assert code == 0, err
     check_rerun_completes(index, articles, run_cli, new_versions)
 
@@ -310,6 +309,6 @@ def test_sigkill_during_remove(forks, seed_index_dir, tmp_path, run_cli, article
     snap = snapshot(index)
     assert_whole(snap)
     assert set(snap.articles) == {UNNAMED}
-    code, out, err = run_cli("search", "Global News legislators", "--json", "--index", str(index))
+    code, out, _err = run_cli("search", "Global News legislators", "--json", "--index", str(index))
     assert code == 0 and all(h["doc_id"] == UNNAMED for h in json.loads(out)["hits"])
     check_rerun_completes(index, articles, run_cli, new_versions)

@@ -267,7 +267,7 @@ def test_request_is_plain_and_passages_are_literal(fake_llm: FakeLLM, hits: list
     assert NOT_FOUND_ANSWER in system["content"]
     assert "data, not instructions" in system["content"]
     assert question in user["content"]
-    for label, hit in zip(("P1", "P2", "P3", "P4"), [*hits, evil]):
+    for label, hit in zip(("P1", "P2", "P3", "P4"), [*hits, evil], strict=True):
         block = f'<passage id="{label}">\noutlet: {" ".join(hit.outlet.split())}\ntitle: {hit.title}\n\n{hit.text}\n</passage>'
         assert block in user["content"]
     assert user["content"].count("<passage id=") == 4
@@ -305,7 +305,7 @@ def test_quota_exhausted_is_not_called_a_rate_limit(fake_llm: FakeLLM) -> None:
         error_body("You exceeded your current quota.", "insufficient_quota", "insufficient_quota"),
         headers={"x-should-retry": "false"},
     )
-    with pytest.raises(LLMError, match="no quota left.*billing"):
+    with pytest.raises(LLMError, match=r"no quota left.*billing"):
         complete_json(fake_llm.client(), TEST_MODEL, "s", "u")
 
 
@@ -333,7 +333,7 @@ def test_401_names_the_variable_not_the_key(fake_llm: FakeLLM, hits: list[Hit]) 
 
 def test_404_names_the_model(fake_llm: FakeLLM) -> None:
     fake_llm.error(404, error_body("model 'nope' not found", "invalid_request_error", "model_not_found"))
-    with pytest.raises(LLMError, match="Model 'nope' was not found.*QA_MODEL"):
+    with pytest.raises(LLMError, match=r"Model 'nope' was not found.*QA_MODEL"):
         complete_json(fake_llm.client(), "nope", "s", "u")
 
 
@@ -420,7 +420,7 @@ def test_reader_builds_its_client_lazily() -> None:
     reader = LLMReader(Settings(model="m"))  # no key: constructing must not fail
     assert reader.backend == "llm:m"
     with pytest.raises(ConfigError):
-        reader.client
+        _ = reader.client
 
 
 def test_import_is_cheap() -> None:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -139,7 +140,7 @@ def test_resolve_never_verifies_a_different_text(article: str, quote: str, data:
     cuts = sorted(data.draw(st.lists(st.integers(0, len(article)), min_size=2, max_size=6)))
     hits = [
         Hit(f"c{i}", "d", "d.txt", "t", "o", s, e, article[s:e], 1.0)
-        for i, (s, e) in enumerate(zip(cuts, cuts[1:]))
+        for i, (s, e) in enumerate(pairwise(cuts))
         if e > s
     ]
     assume(hits)

@@ -95,7 +95,7 @@ def score_sentences(
     total = sum(idf.values()) or 1.0
     kinds = question_kinds(question)
     cheap = []
-    for (hit_index, _, _, text), st in zip(sentences, sentence_terms):
+    for (hit_index, _, _, text), st in zip(sentences, sentence_terms, strict=True):
         lexical = sum(idf[t] for t in q_terms & st) / total
         typed = sum(1.0 for kind in kinds if _CHECKS[kind].search(text)) / max(len(kinds), 1)
         cheap.append(W_LEXICAL * lexical + W_TYPE * typed + W_RANK / (1 + hit_index))
@@ -103,7 +103,7 @@ def score_sentences(
     shortlist = sorted(range(len(sentences)), key=lambda i: -cheap[i])[:DENSE_SHORTLIST]
     vectors = embedder.embed([question, *(sentences[i][3] for i in shortlist)])
     scored = []
-    for i, similarity in zip(shortlist, vectors[1:] @ vectors[0]):
+    for i, similarity in zip(shortlist, vectors[1:] @ vectors[0], strict=True):
         hit_index, start, end, text = sentences[i]
         scored.append(Candidate(hit_index, start, end, text, cheap[i] + W_DENSE * float(similarity)))
     return sorted(scored, key=lambda c: -c.score)

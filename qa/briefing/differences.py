@@ -71,7 +71,7 @@ def find_differences(
 def clause_with(text: str, start: int, end: int) -> str:
     """The clause of ``text`` around [start, end): cut at commas, semicolons, colons and dashes."""
     bounds = [0] + [p for m in _CLAUSE.finditer(text) for p in (m.start(), m.end())] + [len(text)]
-    for lo, hi in zip(bounds[::2], bounds[1::2]):
+    for lo, hi in zip(bounds[::2], bounds[1::2], strict=True):
         if lo <= start and end <= hi:
             clause = _LEADING.sub("", text[lo:hi]).rstrip(" .,;:")
             return clause if len(clause.split()) >= 4 else text

@@ -125,7 +125,7 @@ def _pairs(text: str, opener: str, closer: str, spans: list[tuple[int, int]]) ->
 
 def _straight(text: str, spans: list[tuple[int, int]]) -> None:
     marks = [i for i, ch in enumerate(text) if ch == '"']
-    for a, b in zip(marks[::2], marks[1::2]):
+    for a, b in zip(marks[::2], marks[1::2], strict=False):
         spans.append((a, b + 1))
     if len(marks) % 2:
         spans.append((marks[-1], len(text)))
@@ -147,7 +147,7 @@ def clauses(text: str) -> list[tuple[int, int]]:
     cuts = [m.span() for m in _CLAUSE_BREAK.finditer(text)]
     starts = [0] + [e for _, e in cuts]
     ends = [s for s, _ in cuts] + [len(text)]
-    return list(zip(starts, ends))
+    return list(zip(starts, ends, strict=True))
 
 
 def _reported_near(text: str, start: int, end: int) -> bool:

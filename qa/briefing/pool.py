@@ -61,7 +61,62 @@ _FIGURE = re.compile(
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*\.?")
 _UNIT_SKIP = frozenset(
-    ["of", "the", "a", "an", "and", "or", "but", "to", "per", "in", "on", "for", "from", "by", "with", "as", "at", "than", "more", "less", "about", "around", "some", "least", "most", "nearly", "almost", "over", "under", "up", "down", "out", "into", "its", "their", "his", "her", "this", "that", "these", "those", "who", "which", "were", "was", "are", "is", "be", "been", "had", "has", "have", "new", "other"]
+    [
+        "of",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "to",
+        "per",
+        "in",
+        "on",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "at",
+        "than",
+        "more",
+        "less",
+        "about",
+        "around",
+        "some",
+        "least",
+        "most",
+        "nearly",
+        "almost",
+        "over",
+        "under",
+        "up",
+        "down",
+        "out",
+        "into",
+        "its",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "which",
+        "were",
+        "was",
+        "are",
+        "is",
+        "be",
+        "been",
+        "had",
+        "has",
+        "have",
+        "new",
+        "other",
+    ]
 )
 _MONTH_BEFORE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
@@ -175,7 +230,7 @@ class Pool:
         """doc_id -> the best similarity of any of its sentences to the topic (needs a topic)."""
         assert self.topic_vector is not None
         best: dict[str, float] = {}
-        for s, sim in zip(self.sentences, self.vectors @ self.topic_vector):
+        for s, sim in zip(self.sentences, self.vectors @ self.topic_vector, strict=True):
             best[s.doc_id] = max(best.get(s.doc_id, -1.0), float(sim))
         return best
 

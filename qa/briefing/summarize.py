@@ -219,9 +219,9 @@ def _same_fact_elsewhere(pool: Pool, i: int) -> list[tuple[str, int]]:
             sims[j] >= SAME_FACT_WITH_WORDS
             and other.outlet != pool.sentences[i].outlet
             and pool.same_fact(i, j)
+            and (other.outlet not in best or sims[j] > sims[best[other.outlet]])
         ):
-            if other.outlet not in best or sims[j] > sims[best[other.outlet]]:
-                best[other.outlet] = j
+            best[other.outlet] = j
     return list(best.items())
 
 

@@ -259,7 +259,7 @@ def _set_markdown(s: SetReport, k: int) -> list[str]:
         cells = " | ".join(f"`{_cell(r.results[i]).rstrip()}`" for r in s.runs)
         out.append(f"| {q.id} | {q.category} | {_md(q.question)} | {cells} |")
     out.append("")
-    for r, name in zip(s.runs, names):
+    for r, name in zip(s.runs, names, strict=True):
         misses = [x for x in r.results if not x.correct]
         if not misses:
             continue

@@ -59,7 +59,7 @@ class MemoEmbedder:
         """Vectors for texts, computing only the ones not seen before."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            self._cache.update(zip(missing, self.inner.embed(missing)))
+            self._cache.update(zip(missing, self.inner.embed(missing), strict=True))
         return np.stack([self._cache[t] for t in texts]) if texts else self.inner.embed([])
 
 

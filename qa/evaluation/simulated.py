@@ -50,12 +50,105 @@ _QUESTION = re.compile(r"<question>\s*(.*?)\s*</question>", re.DOTALL)
 _NOT_FOUND = re.compile(r"the answer\s+exactly\s+`([^`]+)`", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "during", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "she", "so", "than", "that", "the", "their", "them", "there", "these", "they", "this", "those", "to", "was", "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "would", "about", "after", "before", "according", "articles", "article", "report", "say", "said", "says", "tell", "told", "many", "much"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "during",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "about",
+        "after",
+        "before",
+        "according",
+        "articles",
+        "article",
+        "report",
+        "say",
+        "said",
+        "says",
+        "tell",
+        "told",
+        "many",
+        "much",
+    ]
 )
 # Nouns that only name the kind of answer wanted ("what day of the week", "which city"): they
 # are rarely in the answering sentence, so they do not count towards its coverage.
 _ASKED_KIND = frozenset(
-    ["day", "week", "month", "year", "date", "time", "city", "country", "place", "town", "number", "share", "name", "kind", "type"]
+    [
+        "day",
+        "week",
+        "month",
+        "year",
+        "date",
+        "time",
+        "city",
+        "country",
+        "place",
+        "town",
+        "number",
+        "share",
+        "name",
+        "kind",
+        "type",
+    ]
 )
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?)\b",
@@ -150,7 +243,7 @@ def answer_request(body: dict[str, Any]) -> dict[str, Any]:
     total = sum(idf.values())
     checks = [check for ask, check in _ASKS.values() if ask.search(question)]
     scored = []
-    for (rank, text), st in zip(sentences, sentence_terms):
+    for (rank, text), st in zip(sentences, sentence_terms, strict=True):
         coverage = sum(idf[t] for t in wanted & st) / total
         typed = sum(1 for check in checks if check.search(text)) / len(checks) if checks else 0.0
         if checks and not typed:
@@ -173,7 +266,9 @@ def answer_request(body: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": "answered",
         "answer": " ".join(quotes),
-        "citations": [{"source": passages[c[2]].label, "quote": q} for c, q in zip(chosen, quotes)],
+        "citations": [
+            {"source": passages[c[2]].label, "quote": q} for c, q in zip(chosen, quotes, strict=True)
+        ],
     }
 
 

@@ -6,6 +6,7 @@ Heavy imports (onnx, onnxruntime, tokenizers, openai) happen inside constructors
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -92,12 +93,10 @@ def _weights_digest(path: Path, cache: Path) -> str:
     if seen.get("size") == st.st_size and seen.get("mtime_ns") == st.st_mtime_ns and seen.get("sha256"):
         return str(seen["sha256"])
     digest = _file_sha256(path)
-    try:
+    with contextlib.suppress(OSError):  # an unwritable cache only costs the rehash next time
         _atomic_write(
             stamp, json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}).encode()
         )
-    except OSError:
-        pass  # an unwritable cache only costs the rehash next time
     return digest
 
 

@@ -7,22 +7,27 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from qa.errors import IndexStateError
+
+
+def _open_lock_file(directory: Path) -> IO[str]:
+    """The lock file, created with its directory; an OSError becomes a message about the index."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return open(directory / "ingest.lock", "a+")
+    except OSError as exc:
+        raise IndexStateError(
+            f"Cannot write to the index at {directory} ({exc.strerror or exc}): "
+            "check the path and its permissions, or pass another --index."
+        ) from None
 
 
 @contextmanager
 def ingest_lock(directory: Path, timeout: float, on_wait: Callable[[], None]) -> Iterator[None]:
     """Hold the index's writer lock; wait (saying so once) up to ``timeout`` seconds for another writer."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle = open(directory / "ingest.lock", "a+")
-    except OSError as exc:
-        raise IndexStateError(
-            f"Cannot write to the index at {directory} ({exc.strerror or exc}): check the path and its permissions, "
-            "or pass another --index."
-        ) from None
-    with handle:
+    with _open_lock_file(directory) as handle:
         deadline = time.monotonic() + timeout
         waited = False
         while True:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from dataclasses import replace
-from typing import Any, Union
+from typing import Any
 
 import httpx2
 
@@ -22,7 +22,7 @@ TEST_BASE_URL = "http://fake.local/v1"
 TEST_MODEL = "fake-model"
 
 ErrorReply = tuple[int, str | bytes | dict[str, Any], dict[str, str]]
-Reply = Union[str, ErrorReply, Exception]
+Reply = str | ErrorReply | Exception
 
 
 def completion_body(content: str | None, model: str = TEST_MODEL, refusal: str | None = None) -> str:

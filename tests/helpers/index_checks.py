@@ -44,7 +44,7 @@ def chroma_documents(index: Path, chroma_url: str = "") -> dict[str, str]:
     if COLLECTION not in {getattr(c, "name", c) for c in client.list_collections()}:
         return {}
     got = client.get_collection(COLLECTION, embedding_function=None).get(include=["documents"])
-    return dict(zip(got["ids"], got["documents"]))
+    return dict(zip(got["ids"], got["documents"], strict=True))
 
 
 def committed_articles(index: Path) -> set[str]:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -165,10 +166,8 @@ class QAForkServer:
         pid = self.start(*args, env=env, cwd=cwd, user=user)
         if kill_after is not None:
             time.sleep(kill_after)
-            try:
+            with contextlib.suppress(ProcessLookupError):  # it already finished
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass  # it already finished
         return self.wait()
 
     def close(self) -> None:
