@@ -1,9 +1,11 @@
 """`python -m bench` (`make bench`): run every benchmark and rewrite bench/RESULTS.md.
 
-python -m bench                 # full run (~10-15 min on 2 cores): writes bench/RESULTS.md and bench/results.json
+python -m bench                 # full run (~10-15 min on 2 cores): writes bench/RESULTS.md and
+                                # bench/results.json
 python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
 python -m bench.sentences       # item 8 alone (~30 s): merged into results.json, RESULTS.md re-rendered
-python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes nothing unless --out)
+python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes
+                                # nothing unless --out)
 python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
 python -m bench --render        # re-render RESULTS.md from results.json (after editing profile_notes.md)
 """
@@ -134,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown items: {', '.join(sorted(unknown))}")
     if not common.have_allsides():
         _log(
-            f"AllSides corpus not found at {common.EVENTS}: using the in-project sample; corpus-wide items skipped"
+            f"AllSides corpus not found at {common.EVENTS}: "
+            "using the in-project sample; corpus-wide items skipped"
         )
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="qa-bench-"))

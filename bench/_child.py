@@ -103,7 +103,10 @@ def _timed(owner: Any, attribute: str, spent: list[float]) -> None:
 def task_ingest(
     paths: list[str], index: str, vectors: str | None = None, sigma: float = 0.01, seed: int = 0
 ) -> dict[str, Any]:
-    """Time one qa.ingest.pipeline.ingest() call (imports every process pays are done before the clock starts)."""
+    """Time one qa.ingest.pipeline.ingest() call.
+
+    The imports every process pays for are done before the clock starts.
+    """
     import chromadb  # noqa: F401  (process-start costs, measured by the cold-start items instead)
     import langchain_text_splitters  # noqa: F401
     import onnxruntime  # noqa: F401

@@ -236,8 +236,10 @@ def run(n_events: int = 8, words: int = 80, events_path: str | Path = DEFAULT_EV
     return {
         "events": len(rows),
         "words": words,
-        "measure": "vader_intensity = mean |VADER valence| per word (arousal proxy, independent of selection); "
-        "charged_rate = share of words in qa/data/loaded_terms.txt (partly circular)",
+        "measure": (
+            "vader_intensity = mean |VADER valence| per word (arousal proxy, independent of selection); "
+            "charged_rate = share of words in qa/data/loaded_terms.txt (partly circular)"
+        ),
         "vader_installed": table is not None,
         "means": means,
         "briefing_calmer_vader": None if None in vader else vader[0] < vader[1],  # type: ignore[operator]

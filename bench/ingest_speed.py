@@ -46,7 +46,10 @@ def _chunk_counts(corpus: Path) -> list[int]:
 def synthetic_corpus(
     articles: list[dict[str, Any]], counts: list[int], target: int, out: Path
 ) -> dict[str, Any]:
-    """Copies of the base articles (ids suffixed -xNNN, text unchanged), one JSONL per copy, until ``target`` chunks."""
+    """Copies of the base articles, one JSONL per copy, until ``target`` chunks.
+
+    Ids are suffixed -xNNN; the text is unchanged.
+    """
     out.mkdir(parents=True, exist_ok=True)
     total = n_articles = copy = 0
     files: list[str] = []

@@ -22,13 +22,28 @@ OUT = ROOT / "tests" / "data" / "minilm_reference.json"
 SEED = ROOT / "seeds" / "000_cd5ad041538ca3e1.txt"
 
 TEXTS = [
-    "Most Sunni and Kurdish lawmakers boycotted the session, and the 168 lawmakers present were just three more than the quorum.",
-    "A resolution passed by a special session of parliament said the government should cancel its request for assistance from a US-led coalition.",
-    "\u201cDespite the internal and external difficulties that we might face, it remains best for Iraq on principle and practically,\u201d Abdul Mahdi told parliament in a speech.",
-    "Rival Shi\u2019ite Muslim leaders, including ones opposed to Iranian influence, have united since then in calling for the expulsion of U.S. troops.",
+    (
+        "Most Sunni and Kurdish lawmakers boycotted the session, "
+        "and the 168 lawmakers present were just three more than the quorum."
+    ),
+    (
+        "A resolution passed by a special session of parliament said the government "
+        "should cancel its request for assistance from a US-led coalition."
+    ),
+    (
+        "\u201cDespite the internal and external difficulties that we might face, it remains best "
+        "for Iraq on principle and practically,\u201d Abdul Mahdi told parliament in a speech."
+    ),
+    (
+        "Rival Shi\u2019ite Muslim leaders, including ones opposed to Iranian influence, "
+        "have united since then in calling for the expulsion of U.S. troops."
+    ),
     "Why did lawmakers boycott the parliamentary session?",
     "BREAKING: U.S. GDP grew 2.1% in Q3, beating the 1.9% forecast.",
-    "Caf\u00e9 Z\u00fcrich \u2014 na\u00efve r\u00e9sum\u00e9 fa\u00e7ade, \u6771\u4eac and \u041c\u043e\u0441\u043a\u0432\u0430: 42\u00b0C \u2260 100 %!",
+    (
+        "Caf\u00e9 Z\u00fcrich \u2014 na\u00efve r\u00e9sum\u00e9 fa\u00e7ade, \u6771\u4eac "
+        "and \u041c\u043e\u0441\u043a\u0432\u0430: 42\u00b0C \u2260 100 %!"
+    ),
     "Markets rallied \U0001f4c8 after the Fed\u2019s announcement \U0001f389",
     "Line one.\n\n\tLine two   with   spaces.",
     "Parliament",

@@ -25,7 +25,10 @@ def _summary(r: dict[str, Any]) -> list[str]:
                 "1",
                 "embedder, sentences/s",
                 _n(emb["ours_sentences_per_s"]),
-                f"Chroma's ONNXMiniLM_L6_V2, same weights: {_n(emb['chroma_sentences_per_s'])} → **{emb['speedup']:.2f}x**",
+                (
+                    f"Chroma's ONNXMiniLM_L6_V2, same weights: {_n(emb['chroma_sentences_per_s'])} "
+                    f"→ **{emb['speedup']:.2f}x**"
+                ),
                 f"≥ {emb['target_speedup']:.0f}x",
                 emb["pass"],
             )
@@ -138,8 +141,14 @@ def _embedder(emb: dict[str, Any]) -> list[str]:
     if "skipped" in emb:
         return [f"Skipped: {emb['skipped']}."]
     return [
-        f"{emb['sentences']} distinct AllSides paragraphs of 30–50 words (mean {emb['mean_words']}), embedded in one call by each.",
-        "Chroma's function is given qa's own graph and the bundled tokenizer, so the only differences are its fixed",
+        (
+            f"{emb['sentences']} distinct AllSides paragraphs of 30–50 words "
+            f"(mean {emb['mean_words']}), embedded in one call by each."
+        ),
+        (
+            "Chroma's function is given qa's own graph and the bundled tokenizer, "
+            "so the only differences are its fixed"
+        ),
         "256-token padding and numpy pooling vs qa's dynamic, length-sorted padding (bench/embedder.py).",
         "",
         "| embedder | sentences/s |",
@@ -147,8 +156,11 @@ def _embedder(emb: dict[str, Any]) -> list[str]:
         f"| qa (onnxruntime, dynamic padding) | {_n(emb['ours_sentences_per_s'])} |",
         f"| Chroma ONNXMiniLM_L6_V2 (pads to 256) | {_n(emb['chroma_sentences_per_s'])} |",
         "",
-        f"Speed-up {emb['speedup']:.2f}x; agreement: cosine min {emb['cosine_min']:.6f}, mean {emb['cosine_mean']:.6f}. "
-        f"First ONNX graph build {emb['first_build_s']:.2f} s, cached load {emb['cached_load_s']:.2f} s.",
+        (
+            f"Speed-up {emb['speedup']:.2f}x; agreement: "
+            f"cosine min {emb['cosine_min']:.6f}, mean {emb['cosine_mean']:.6f}. "
+            f"First ONNX graph build {emb['first_build_s']:.2f} s, cached load {emb['cached_load_s']:.2f} s."
+        ),
     ]
 
 
@@ -156,45 +168,91 @@ def _ingest(ing: dict[str, Any]) -> list[str]:
     real = ing["real"]
     b = real["breakdown_s"]
     out = [
-        f"**{real['corpus']}**: {real['articles']:,} articles → {real['chunks']:,} chunks. Ingest runs `qa.ingest.pipeline.ingest()` in a",
-        "fresh process (chromadb, langchain and onnxruntime imported before the clock starts: those are process-start",
-        "costs, measured in items 3, 4 and 6); the bare embedder embeds the same chunk texts in one call in another fresh",
+        (
+            f"**{real['corpus']}**: {real['articles']:,} articles → {real['chunks']:,} chunks. "
+            "Ingest runs `qa.ingest.pipeline.ingest()` in a"
+        ),
+        (
+            "fresh process (chromadb, langchain and onnxruntime "
+            "imported before the clock starts: those are process-start"
+        ),
+        (
+            "costs, measured in items 3, 4 and 6); the bare embedder "
+            "embeds the same chunk texts in one call in another fresh"
+        ),
         f"process. They alternate, {real['rounds']} rounds each; the best round of each is compared.",
         "",
         "| | chunks/s (best) | all rounds | peak RSS |",
         "|---|---|---|---|",
-        f"| bare embedder | {_n(real['bare_chunks_per_s'])} | {', '.join(_n(x) for x in real['bare_rounds'])} | {_n(real['bare_peak_rss_mb'], 0)} MB |",
-        f"| qa ingest | {_n(real['ingest_chunks_per_s'])} | {', '.join(_n(x) for x in real['ingest_rounds'])} | {_n(real['peak_rss_mb'], 0)} MB |",
+        (
+            f"| bare embedder | {_n(real['bare_chunks_per_s'])} "
+            f"| {', '.join(_n(x) for x in real['bare_rounds'])} | {_n(real['bare_peak_rss_mb'], 0)} MB |"
+        ),
+        (
+            f"| qa ingest | {_n(real['ingest_chunks_per_s'])} "
+            f"| {', '.join(_n(x) for x in real['ingest_rounds'])} | {_n(real['peak_rss_mb'], 0)} MB |"
+        ),
         "",
-        f"Ratio **{real['ratio']:.2f}** (target ≥ {real['target_ratio']}). Cross-checks that machine noise cannot move much: "
-        f"CPU seconds per chunk, bare / ingest = {real['cpu_ratio']:.2f}; inside the best ingest, embedding took "
-        f"{b['embed_s']:.1f} of {b['seconds']:.1f} s (**{real['embed_share']:.0%}**), Chroma upserts {b['chroma_upsert_s']:.1f} s, "
-        f"SQLite/FTS5 commits {b['sqlite_commit_s']:.2f} s, the rest (load, chunk, open the index, load the model) {b['other_s']:.1f} s.",
+        (
+            f"Ratio **{real['ratio']:.2f}** (target ≥ {real['target_ratio']}). "
+            "Cross-checks that machine noise cannot move much: "
+            f"CPU seconds per chunk, bare / ingest = {real['cpu_ratio']:.2f}; "
+            "inside the best ingest, embedding took "
+            f"{b['embed_s']:.1f} of {b['seconds']:.1f} s (**{real['embed_share']:.0%}**), "
+            f"Chroma upserts {b['chroma_upsert_s']:.1f} s, "
+            f"SQLite/FTS5 commits {b['sqlite_commit_s']:.2f} s, the rest (load, "
+            f"chunk, open the index, load the model) {b['other_s']:.1f} s."
+        ),
         "",
-        "**Growth (reused vectors).** Each size is built from scratch in its own process from copies of the corpus",
-        "(ids suffixed `-xNNN`, text unchanged, one JSONL file per copy) through qa's own ingest path, with only the",
-        "model's forward pass replaced by a lookup of the corpus's real vectors plus N(0, 0.01) noise per dimension",
+        (
+            "**Growth (reused vectors).** Each size is built from "
+            "scratch in its own process from copies of the corpus"
+        ),
+        (
+            "(ids suffixed `-xNNN`, text unchanged, one JSONL file per copy) "
+            "through qa's own ingest path, with only the"
+        ),
+        (
+            "model's forward pass replaced by a lookup of the "
+            "corpus's real vectors plus N(0, 0.01) noise per dimension"
+        ),
         "(re-normalised). Loading, chunking, batching, Chroma upserts and SQLite/FTS5 commits are all real. "
         '"implied" = 1 / (1/embedder + 1/write path): the ingest rate with the real model at this size.',
         "",
-        "| size | chunks | articles | write path chunks/s | Chroma upsert s | SQLite commit s | other s | implied ingest / bare embedder | peak RSS |",
+        (
+            "| size | chunks | articles | write path chunks/s | Chroma upsert s | "
+            "SQLite commit s | other s | implied ingest / bare embedder | peak RSS |"
+        ),
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for g in ing["growth"]:
         bd = g["breakdown_s"]
         out.append(
-            f"| {g['size']:,} | {g['chunks']:,} | {g['articles']:,} | {_n(g['write_chunks_per_s'], 0)} | {bd['chroma_upsert_s']:.1f} | "
-            f"{bd['sqlite_commit_s']:.1f} | {bd['other_s']:.1f} | {g['implied_ratio']:.2f} | {_n(g['peak_rss_mb'], 0)} MB |"
+            f"| {g['size']:,} | {g['chunks']:,} | {g['articles']:,} "
+            f"| {_n(g['write_chunks_per_s'], 0)} | {bd['chroma_upsert_s']:.1f} | "
+            f"{bd['sqlite_commit_s']:.1f} | {bd['other_s']:.1f} "
+            f"| {g['implied_ratio']:.2f} | {_n(g['peak_rss_mb'], 0)} MB |"
         )
     inc = ing["incremental"]
     ib = inc["in_process_breakdown_s"]
     out += [
         "",
-        f"**Incremental.** `qa ingest one.jsonl` (one new article) into the {inc['index_chunks']:,}-chunk index, cold, as a user runs it,",
-        f"alternating with the floor process, {inc['rounds']} rounds (medians): {inc['cli_wall_s']:.2f} s vs floor {inc['floor_s']:.2f} s → "
-        f"**{inc['beyond_floor_s']:.2f} s beyond the floor** (target < {inc['target_s']:.0f} s). In-process, after imports, the same kind of",
-        f"update takes {inc['in_process_s']:.2f} s: embedding {ib['embed_s']:.2f} s, Chroma upsert {ib['chroma_upsert_s']:.2f} s, SQLite/FTS5 "
-        f"commit {ib['sqlite_commit_s']:.3f} s, the rest (open the index and model, chunk) {ib['other_s']:.2f} s. The BM25 index is",
+        (
+            "**Incremental.** `qa ingest one.jsonl` (one new article) "
+            f"into the {inc['index_chunks']:,}-chunk index, cold, as a user runs it,"
+        ),
+        (
+            f"alternating with the floor process, {inc['rounds']} rounds "
+            f"(medians): {inc['cli_wall_s']:.2f} s vs floor {inc['floor_s']:.2f} s → "
+            f"**{inc['beyond_floor_s']:.2f} s beyond the floor** (target "
+            f"< {inc['target_s']:.0f} s). In-process, after imports, the same kind of"
+        ),
+        (
+            f"update takes {inc['in_process_s']:.2f} s: embedding {ib['embed_s']:.2f} s, "
+            f"Chroma upsert {ib['chroma_upsert_s']:.2f} s, SQLite/FTS5 "
+            f"commit {ib['sqlite_commit_s']:.3f} s, the rest (open the index and model, "
+            f"chunk) {ib['other_s']:.2f} s. The BM25 index is"
+        ),
         "SQLite FTS5, updated in the article's own transaction: nothing is rebuilt.",
     ]
     return out
@@ -202,9 +260,15 @@ def _ingest(ing: dict[str, Any]) -> list[str]:
 
 def _query(q: dict[str, Any]) -> list[str]:
     out = [
-        "Warm: in one process, after a warm-up pass, `search()` (hybrid, k=6 as `qa ask` uses) over every question,",
+        (
+            "Warm: in one process, after a warm-up pass, "
+            "`search()` (hybrid, k=6 as `qa ask` uses) over every question,"
+        ),
         "twice; components timed alone on the same questions. Cold: `qa ask QUESTION --offline --json` and",
-        "`qa search QUESTION --json` (retrieval alone), alternating with the floor process (`import chromadb` + load",
+        (
+            "`qa search QUESTION --json` (retrieval alone), "
+            "alternating with the floor process (`import chromadb` + load"
+        ),
         "the embedder), medians.",
         "",
         "| index | chunks | p50 | p95 | BM25 p95 | embed query p95 | Chroma query p95 | fetch chunks p95 |",
@@ -213,18 +277,24 @@ def _query(q: dict[str, Any]) -> list[str]:
     for s in q["sizes"]:
         w, comp = s["warm"], s["warm"]["components"]
         out.append(
-            f"| {s['label']} | {w['chunks']:,} | {w['p50_ms']:.1f} ms | **{w['p95_ms']:.1f} ms** | {comp['bm25']['p95_ms']:.1f} | "
-            f"{comp['embed_query']['p95_ms']:.1f} | {comp['chroma_query']['p95_ms']:.1f} | {comp['fetch_chunks']['p95_ms']:.1f} |"
+            f"| {s['label']} | {w['chunks']:,} | {w['p50_ms']:.1f} ms | "
+            f"**{w['p95_ms']:.1f} ms** | {comp['bm25']['p95_ms']:.1f} | "
+            f"{comp['embed_query']['p95_ms']:.1f} | {comp['chroma_query']['p95_ms']:.1f} "
+            f"| {comp['fetch_chunks']['p95_ms']:.1f} |"
         )
     out += [
         "",
-        "| index | floor | cold `qa search` | search / floor | cold `qa ask --offline` | ask / floor | ask / floor, CPU s | ask peak RSS |",
+        (
+            "| index | floor | cold `qa search` | search / floor | "
+            "cold `qa ask --offline` | ask / floor | ask / floor, CPU s | ask peak RSS |"
+        ),
         "|---|---|---|---|---|---|---|---|",
     ]
     for s in q["sizes"]:
         c = s["cold"]
         out.append(
-            f"| {s['label']} | {c['floor_s']:.2f} s | {c['search_s']:.2f} s | {c['search_ratio']:.2f}x | {c['ask_s']:.2f} s | "
+            f"| {s['label']} | {c['floor_s']:.2f} s | {c['search_s']:.2f} s "
+            f"| {c['search_ratio']:.2f}x | {c['ask_s']:.2f} s | "
             f"**{c['ratio']:.2f}x** | {c['cpu_ratio']:.2f}x | {_n(c['ask_peak_rss_mb'], 0)} MB |"
         )
     return out
@@ -232,8 +302,14 @@ def _query(q: dict[str, Any]) -> list[str]:
 
 def _retrieval(ret: dict[str, Any]) -> list[str]:
     out = [
-        "A hit is relevant when it lies in a gold evidence article and covers at least half of the gold quote (or is at",
-        "least half quote). recall@5 from `search(k=5)`, MRR@10 from `search(k=10)`, doc recall@5 = a gold article in",
+        (
+            "A hit is relevant when it lies in a gold evidence article "
+            "and covers at least half of the gold quote (or is at"
+        ),
+        (
+            "least half quote). recall@5 from `search(k=5)`, "
+            "MRR@10 from `search(k=10)`, doc recall@5 = a gold article in"
+        ),
         "the top 5. Answerable questions only. `hybrid` is qa's search (score fusion, see the notes below);",
         "`hybrid-rrf` is the same search fused by reciprocal rank, as qa did before this bench.",
         "",
@@ -247,7 +323,8 @@ def _retrieval(ret: dict[str, Any]) -> list[str]:
         for mode, m in res["modes"].items():
             misses = ", ".join(m["misses"]) or "–"
             out.append(
-                f"| {res['label']} | {res['questions']} | {mode} | {m['recall_at_5']:.3f} | {m['mrr_at_10']:.3f} | "
+                f"| {res['label']} | {res['questions']} | {mode} "
+                f"| {m['recall_at_5']:.3f} | {m['mrr_at_10']:.3f} | "
                 f"{m['doc_recall_at_5']:.3f} | {misses} |"
             )
     return out
@@ -260,7 +337,8 @@ AROUSAL_30 = (
     "**At 30 events the briefing is not calmer by VADER.** `python -m bench.arousal 30` (the first 30 "
     "multi-outlet events; measured by the briefing's author, reproduced on 2026-11-23 with the same "
     "figures): VADER mean |valence| per word, sources **0.1060** vs briefing **0.1094** (lead baseline "
-    "0.1145); the briefing is lower in 15 of 30 events, equal in 1, higher in 14, mean paired difference +0.0034 "
+    "0.1145); the briefing is lower in 15 of 30 events, "
+    "equal in 1, higher in 14, mean paired difference +0.0034 "
     "(95% bootstrap interval −0.0093 … +0.0157). The charged-term rate is still lower, 0.0022 vs 0.0004 "
     "(lower in 9 events, equal in 20, higher in 1), but that measure is partly circular (see above). Every "
     "one of the 30 briefings cites at least two outlets (26 cite three; in 2 the body alone cites one) and "
@@ -282,7 +360,10 @@ def _arousal_row(ar: dict[str, Any]) -> tuple[str, str, str, str, str, bool | No
     )
     cites = f"outlets cited per briefing: {spread}" if cited else "no events"
     verified = "all citations verified" if ar["every_citation_verified"] else "**some citations unverified**"
-    figure = f"offline briefing arousal, VADER mean \\|valence\\|/word, {n} multi-outlet events ({ar.get('source', 'AllSides')})"
+    figure = (
+        f"offline briefing arousal, VADER mean \\|valence\\|/word, {n} "
+        f"multi-outlet events ({ar.get('source', 'AllSides')})"
+    )
     target = "< sources (mean over events); ≥ 2 outlets cited each"
     if not ar["vader_installed"] or m["briefing"]["vader_intensity"] is None:
         return (
@@ -297,7 +378,8 @@ def _arousal_row(ar: dict[str, Any]) -> tuple[str, str, str, str, str, bool | No
     pv = ar.get("paired_vader") or {}
     ci = pv.get("ci95")
     spread = (
-        f" (briefing **{(pv['relative'] or 0) * 100:+.0f}%**, lower in {pv['lower']} of {n} events; 95% CI of the "
+        f" (briefing **{(pv['relative'] or 0) * 100:+.0f}%**, "
+        f"lower in {pv['lower']} of {n} events; 95% CI of the "
         f"paired difference {ci[0]:+.4f} … {ci[1]:+.4f})"
         if pv and ci
         else ""
@@ -320,12 +402,14 @@ def _arousal_reading(ar: dict[str, Any]) -> str:
         b, src = m["briefing"]["vader_intensity"], m["sources"]["vader_intensity"]
         ci = (ar.get("paired_vader") or {}).get("ci95") or [0.0, 0.0]
         this_run = (
-            f"{'lower' if b < src else 'not lower'} than the sources on the mean of this run's {ar['events']} "
+            f"{'lower' if b < src else 'not lower'} than the "
+            f"sources on the mean of this run's {ar['events']} "
             f"events ({b:.4f} vs {src:.4f}; the 95% interval of the paired difference "
             f"{'includes' if ci[0] <= 0 <= ci[1] else 'excludes'} zero)"
         )
     return (
-        "Reading: the briefing reliably avoids qa's own charged terms, but by the independent lexicon it is about as "
+        "Reading: the briefing reliably avoids qa's own charged terms, "
+        "but by the independent lexicon it is about as "
         f"emotionally intense per word as its sources: {this_run}, not lower at 30 events, and per event the "
         'difference goes both ways. Issue 4\'s "measurably lower" holds for the '
         "charged-term rate, which is partly circular; it is not established for VADER intensity."
@@ -336,19 +420,46 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
     m, n = ar["means"], ar["events"]
     vader = ar["vader_installed"]
     out = [
-        f"`bench/arousal.py`: for each of the first {n} events of {ar.get('source', 'AllSides')} (file order) with three",
+        (
+            f"`bench/arousal.py`: for each of the first {n} events "
+            f"of {ar.get('source', 'AllSides')} (file order) with three"
+        ),
         "outlets that have text, the event's articles are ingested into a fresh index and briefed with",
-        f"`qa summarize --offline` ({ar['words']} words). Three texts are scored: the **sources** (every outlet's article as",
-        'ingested), the **briefing** body (its sentences; with the "Where the sources differ" section as well it is',
-        "**briefing + differences**, which quotes charged words on purpose when they are the difference) and a",
-        "**lead** baseline: the articles' first sentences, taken in turn from each outlet, up to the briefing's length",
+        (
+            f"`qa summarize --offline` ({ar['words']} words). "
+            "Three texts are scored: the **sources** (every outlet's article as"
+        ),
+        (
+            "ingested), the **briefing** body (its sentences; "
+            'with the "Where the sources differ" section as well it is'
+        ),
+        (
+            "**briefing + differences**, which quotes charged "
+            "words on purpose when they are the difference) and a"
+        ),
+        (
+            "**lead** baseline: the articles' first sentences, "
+            "taken in turn from each outlet, up to the briefing's length"
+        ),
         "(what shortening alone does). Two measures, higher = more emotionally charged, means over events:",
         "",
-        "- **VADER intensity** (the independent one): mean |valence| per word from the VADER lexicon (Hutto & Gilbert",
-        "  2014; vaderSentiment, MIT licence, in the `bench` extra of pyproject.toml), words not in the lexicon",
-        "  counting 0. Emotional intensity tracks arousal; the briefing never looks at VADER when it selects sentences.",
+        (
+            "- **VADER intensity** (the independent one): mean |valence| "
+            "per word from the VADER lexicon (Hutto & Gilbert"
+        ),
+        (
+            "  2014; vaderSentiment, MIT licence, "
+            "in the `bench` extra of pyproject.toml), words not in the lexicon"
+        ),
+        (
+            "  counting 0. Emotional intensity tracks arousal; "
+            "the briefing never looks at VADER when it selects sentences."
+        ),
         "- **charged-term rate** (partly circular): share of words in qa's own loaded-terms lexicon",
-        "  (qa/data/loaded_terms.txt). The extractive briefing avoids these words when it picks sentences, so this",
+        (
+            "  (qa/data/loaded_terms.txt). The extractive briefing "
+            "avoids these words when it picks sentences, so this"
+        ),
         "  shows that the avoidance works, not that the briefing is calmer in general.",
         "",
     ]
@@ -358,7 +469,8 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
         "| text | VADER intensity | charged-term rate | words |",
         "|---|---|---|---|",
         *(
-            f"| {label} | {_f(m[key]['vader_intensity'])} | {_f(m[key]['charged_rate'])} | {_n(m[key]['words'])} |"
+            f"| {label} | {_f(m[key]['vader_intensity'])} "
+            f"| {_f(m[key]['charged_rate'])} | {_n(m[key]['words'])} |"
             for key, label in (
                 ("sources", "sources"),
                 ("briefing", "**briefing**"),
@@ -373,8 +485,10 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
         if not p:
             return f"- {name}: not measured."
         return (
-            f"- {name}: lower in {p['lower']} of {n} events, equal in {p['equal']}, higher in {p['higher']}; mean paired "
-            f"difference {p['mean_diff']:+.5f} ({(p['relative'] or 0) * 100:+.0f}% of the sources' mean), 95% bootstrap "
+            f"- {name}: lower in {p['lower']} of {n} events, "
+            f"equal in {p['equal']}, higher in {p['higher']}; mean paired "
+            f"difference {p['mean_diff']:+.5f} ({(p['relative'] or 0) * 100:+.0f}% "
+            "of the sources' mean), 95% bootstrap "
             f"interval {p['ci95'][0]:+.5f} … {p['ci95'][1]:+.5f}."
         )
 
@@ -385,23 +499,33 @@ def _arousal(ar: dict[str, Any]) -> list[str]:
         pair("charged-term rate", ar.get("paired_charged")),
         pair("VADER intensity, lead baseline minus sources", ar.get("lead_vs_sources_vader")),
         "",
-        "| event | issue | source words | briefing words | sentences | differences | VADER sources | VADER briefing | VADER lead | charged sources | charged briefing | outlets cited (body) | citations verified |",
+        (
+            "| event | issue | source words | briefing words | sentences | differences | "
+            "VADER sources | VADER briefing | VADER lead | charged sources | "
+            "charged briefing | outlets cited (body) | citations verified |"
+        ),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in ar["rows"]:
         issue = row["issue"].replace("|", "/")
         issue = issue if len(issue) <= 60 else issue[:57] + "…"
         out.append(
-            f"| {row['event']} | {issue} | {row['sources']['words']} | {row['briefing']['words']} | {row['sentences']} | "
-            f"{row['differences']} | {_f(row['sources']['vader_intensity'])} | {_f(row['briefing']['vader_intensity'])} | "
-            f"{_f(row['lead']['vader_intensity'])} | {_f(row['sources']['charged_rate'])} | {_f(row['briefing']['charged_rate'])} | "
+            f"| {row['event']} | {issue} | {row['sources']['words']} "
+            f"| {row['briefing']['words']} | {row['sentences']} | "
+            f"{row['differences']} | {_f(row['sources']['vader_intensity'])} "
+            f"| {_f(row['briefing']['vader_intensity'])} | "
+            f"{_f(row['lead']['vader_intensity'])} | {_f(row['sources']['charged_rate'])} "
+            f"| {_f(row['briefing']['charged_rate'])} | "
             f"{row['outlets_cited']} of {len(row['outlets'])} ({row['outlets_cited_in_body']}) | "
             f"{'yes' if row['all_citations_verified'] else '**no**'} |"
         )
     body_two = ar.get("every_briefing_body_cites_two_outlets")
     out += [
         "",
-        '"outlets cited" counts outlets with a verified citation anywhere in the briefing (body and differences); in',
+        (
+            '"outlets cited" counts outlets with a verified citation '
+            "anywhere in the briefing (body and differences); in"
+        ),
         "brackets, in the body alone."
         + (
             ""
@@ -539,9 +663,12 @@ def _sentences(se: dict[str, Any]) -> list[str]:
         f"| pysbd, whole article | {sp['pysbd_whole_chars_per_s']:,} | {sp['pysbd_whole_sentences_per_s']:,} "
         f"| {speeds['pysbd_whole']} |",
         "",
-        f"qa's splitter is **{sp['ratio']:.0f}x** pysbd's speed per line, ratio of the medians (round by round: "
-        f"{', '.join(f'{x:.0f}x' for x in sp.get('ratio_rounds', []))}; {sp['ratio_whole']:.0f}x against pysbd "
-        "on whole articles).",
+        (
+            f"qa's splitter is **{sp['ratio']:.0f}x** pysbd's speed per line, "
+            "ratio of the medians (round by round: "
+            f"{', '.join(f'{x:.0f}x' for x in sp.get('ratio_rounds', []))}; "
+            f"{sp['ratio_whole']:.0f}x against pysbd on whole articles)."
+        ),
     ]
     return out
 
@@ -553,12 +680,21 @@ def render(r: dict[str, Any]) -> str:
     out = [
         "# qa benchmarks",
         "",
-        f"Written by `{r['command']}` on {r['date']} in {r['minutes']:.1f} min; rerun it rather than editing this file.",
+        (
+            f"Written by `{r['command']}` on {r['date']} in {r['minutes']:.1f} min; "
+            "rerun it rather than editing this file."
+        ),
         "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; {m['os']}",
         f"- Python {m['python']}, SQLite {m['sqlite']}; {pk}",
-        f"- Load average (1/5/15 min) before: {m['load_before']}; after: {r.get('load_after', 'n/a')}. The machine is shared and noisy,",
-        "  so every figure is compared with a reference measured in the same run, interleaved with it where possible.",
+        (
+            f"- Load average (1/5/15 min) before: {m['load_before']}; "
+            f"after: {r.get('load_after', 'n/a')}. The machine is shared and noisy,"
+        ),
+        (
+            "  so every figure is compared with a reference measured "
+            "in the same run, interleaved with it where possible."
+        ),
         "",
         "## Summary",
         "",
@@ -578,8 +714,11 @@ def render(r: dict[str, Any]) -> str:
             "",
             "## 6. Start-up",
             "",
-            f"`qa --help`: {st['help_s']:.3f} s; `python -c pass`: {st['python_s']:.3f} s (medians of {st['rounds']}, interleaved); "
-            f"qa's own share {st['help_beyond_python_s']:.3f} s.",
+            (
+                f"`qa --help`: {st['help_s']:.3f} s; "
+                f"`python -c pass`: {st['python_s']:.3f} s (medians of {st['rounds']}, interleaved); "
+                f"qa's own share {st['help_beyond_python_s']:.3f} s."
+            ),
         ]
     if r.get("arousal"):
         out += ["", "## 7. Briefing arousal (issue 4)", "", *_arousal(r["arousal"])]

@@ -284,7 +284,10 @@ def _check_question(q: dict, articles: Mapping[str, str]) -> list[str]:
         if quote not in text:
             hint = ""
             if _loose(quote) in _loose(text):
-                hint = " (it matches once whitespace/quotes/dashes are normalised: copy it character for character)"
+                hint = (
+                    " (it matches once whitespace/quotes/dashes are normalised: "
+                    "copy it character for character)"
+                )
             elif quote.casefold() in text.casefold():
                 hint = " (it differs only in letter case)"
             problems.append(f"quote is not a verbatim substring of {doc_id}{hint}: {quote!r}")

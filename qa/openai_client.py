@@ -52,7 +52,8 @@ def make_client(settings: Settings, http_client: httpx2.Client | None = None) ->
     if not all(33 <= ord(ch) <= 126 for ch in api_key):
         # A header cannot carry it, and the HTTP library's error would quote it: say so without the key.
         raise ConfigError(
-            "OPENAI_API_KEY contains spaces, line breaks or non-ASCII characters (a copy-paste slip?): set it again."
+            "OPENAI_API_KEY contains spaces, line breaks or "
+            "non-ASCII characters (a copy-paste slip?): set it again."
         )
     # Pass everything explicitly so the client never falls back to environment
     # variables that disagree with the settings qa resolved (e.g. from .env).
@@ -110,19 +111,23 @@ def llm_error(
         return LLMError(f"The {endpoint} at {url} rejected the API key (HTTP 401): check OPENAI_API_KEY.")
     if isinstance(exc, openai.PermissionDeniedError):
         return LLMError(
-            f"The {endpoint} at {url} refused access ({_http(403, detail)}): check that OPENAI_API_KEY may use model '{model}'."
+            f"The {endpoint} at {url} refused access ({_http(403, detail)}): "
+            f"check that OPENAI_API_KEY may use model '{model}'."
         )
     if isinstance(exc, openai.NotFoundError):
         return LLMError(
-            f"Model '{model}' was not found at {url} (HTTP 404): set {setting} to a model the endpoint serves, and check that OPENAI_BASE_URL ends in /v1."
+            f"Model '{model}' was not found at {url} (HTTP 404): set {setting} to a "
+            "model the endpoint serves, and check that OPENAI_BASE_URL ends in /v1."
         )
     if isinstance(exc, openai.RateLimitError):
         if "quota" in detail.lower():
             return LLMError(
-                f"The {endpoint} at {url} reports no quota left ({_http(429, detail)}): check the account's billing for OPENAI_API_KEY."
+                f"The {endpoint} at {url} reports no quota left ({_http(429, detail)}): "
+                "check the account's billing for OPENAI_API_KEY."
             )
         return LLMError(
-            f"The {endpoint} at {url} was still rate limiting{after} (HTTP 429): wait a minute and try again, or lower your request rate."
+            f"The {endpoint} at {url} was still rate limiting{after} (HTTP 429): "
+            "wait a minute and try again, or lower your request rate."
         )
     if isinstance(exc, openai.APITimeoutError):
         timeout = (
@@ -131,31 +136,37 @@ def llm_error(
             else getattr(client.timeout, "read", client.timeout)
         )
         return LLMError(
-            f"The {endpoint} at {url} did not answer within {timeout} s{after}: is the server running and the model loaded? Raise QA_TIMEOUT for slow local models."
+            f"The {endpoint} at {url} did not answer within {timeout} s{after}: "
+            "is the server running and the model loaded? Raise QA_TIMEOUT for slow local models."
         )
     if isinstance(exc, openai.APIConnectionError):
         cause = type(exc.__cause__).__name__
         if cause in ("RemoteProtocolError", "ReadError", "WriteError"):
             # Connected, then the reply was cut off or never came: the server (or a proxy) broke it.
             return LLMError(
-                f"The {endpoint} at {url} closed the connection before a complete reply{after} ({cause}): try again, and check the server's logs."
+                f"The {endpoint} at {url} closed the connection before a complete "
+                f"reply{after} ({cause}): try again, and check the server's logs."
             )
         return LLMError(
-            f"Cannot reach the {endpoint} at {url}{after}: is the server running, and is OPENAI_BASE_URL right?"
+            f"Cannot reach the {endpoint} at {url}{after}: "
+            "is the server running, and is OPENAI_BASE_URL right?"
         )
     if isinstance(exc, openai.BadRequestError):
         return LLMError(
-            f"The {endpoint} at {url} rejected the request ({_http(400, detail)}): check {setting} and the model's context length."
+            f"The {endpoint} at {url} rejected the request ({_http(400, detail)}): "
+            f"check {setting} and the model's context length."
         )
     if isinstance(exc, openai.APIStatusError):
         # Only these statuses are retried by the client (see openai's _should_retry).
         code = exc.status_code
         retried = after if code >= 500 or code in (408, 409) else ""
         return LLMError(
-            f"The {endpoint} at {url} failed ({_http(code, detail)}){retried}: try again later or check the server's logs."
+            f"The {endpoint} at {url} failed ({_http(code, detail)}){retried}: "
+            "try again later or check the server's logs."
         )
     return LLMError(
-        f"The {endpoint} at {url} sent a reply qa could not read ({type(exc).__name__}): check that OPENAI_BASE_URL points to an OpenAI-compatible server."
+        f"The {endpoint} at {url} sent a reply qa could not read ({type(exc).__name__}): "
+        "check that OPENAI_BASE_URL points to an OpenAI-compatible server."
     )
 
 
@@ -217,7 +228,8 @@ def _chat(client: openai.OpenAI, model: str, messages: list[dict[str, str]]) -> 
     content = getattr(message, "content", _MISSING)
     if content is _MISSING or not (content is None or isinstance(content, str)):
         raise LLMError(
-            f"The LLM endpoint at {shown_url(client.base_url)} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server."
+            f"The LLM endpoint at {shown_url(client.base_url)} replied without a chat completion: "
+            "check that OPENAI_BASE_URL points to an OpenAI-compatible server."
         )
     return message
 

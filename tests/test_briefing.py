@@ -186,8 +186,14 @@ def test_three_outlet_event_is_briefed_from_at_least_two_outlets(tmp_path: Path)
 def test_conflicting_figures_are_reported_with_both_sides(tmp_path: Path) -> None:
     from qa.ingest.pipeline import ingest
 
-    one = "Iraq's parliament voted on Sunday to end the foreign troop presence. About 5,000 U.S. troops remain in Iraq, officials said. The vote is not binding."
-    two = "Iraq's parliament voted on Sunday to expel foreign troops. About 6,000 U.S. troops remain in Iraq, officials said. Sunni lawmakers stayed away."
+    one = (
+        "Iraq's parliament voted on Sunday to end the foreign troop presence. "
+        "About 5,000 U.S. troops remain in Iraq, officials said. The vote is not binding."
+    )
+    two = (
+        "Iraq's parliament voted on Sunday to expel foreign troops. About 6,000 U.S. "
+        "troops remain in Iraq, officials said. Sunni lawmakers stayed away."
+    )
     rows = [
         {"id": "a", "outlet": "Wire A", "title": "Vote", "text": one},
         {"id": "b", "outlet": "Paper B", "title": "Vote", "text": two},
@@ -224,7 +230,10 @@ NOTES = {
         },
         {
             "source": "P3",
-            "quote": "A resolution passed by a special session of parliament said the government should cancel its request for assistance from a US-led coalition.",
+            "quote": (
+                "A resolution passed by a special session of parliament said the government "
+                "should cancel its request for assistance from a US-led coalition."
+            ),
             "note": "A special session passed a resolution.",
             "importance": 3,
         },
@@ -259,8 +268,14 @@ def _sentence(text: str, *quotes: str, section: str = "What happened") -> dict[s
 
 
 NON_BINDING = _sentence(
-    "Iraq's parliament passed a resolution asking the government to end the foreign troop presence; such resolutions are not binding.",
-    "A resolution passed by a special session of parliament said the government should cancel its request for assistance from a US-led coalition.",
+    (
+        "Iraq's parliament passed a resolution asking the government to "
+        "end the foreign troop presence; such resolutions are not binding."
+    ),
+    (
+        "A resolution passed by a special session of parliament said the government "
+        "should cancel its request for assistance from a US-led coalition."
+    ),
     "Parliament resolutions, unlike laws, are non-binding to the government.",
 )
 TROOPS = _sentence(
@@ -327,12 +342,18 @@ def test_mocked_model_difference_between_the_seed_outlets_has_both_citations(
     corpus: Corpus, fake_llm
 ) -> None:
     difference = {
-        "text": "Only Global News gives attendance (168 lawmakers, three above the quorum); the other report of the session gives no figure.",
+        "text": (
+            "Only Global News gives attendance (168 lawmakers, "
+            "three above the quorum); the other report of the session gives no figure."
+        ),
         "citations": [
             {"source": "P4", "quote": "the 168 lawmakers present were just three more than the quorum"},
             {
                 "source": "P3",
-                "quote": "A resolution passed by a special session of parliament said the government should cancel its request",
+                "quote": (
+                    "A resolution passed by a special session of parliament "
+                    "said the government should cancel its request"
+                ),
             },
         ],
     }
@@ -407,7 +428,10 @@ def test_lexicon_ships_parses_and_has_a_plainer_wording_for_every_term() -> None
         ("Sadr said troops should be expelled in a “humiliating” manner.", []),
         ("The plan is reckless, the senator said.", []),
         (
-            "The cleric, a populist who says he opposes both, moved closer to Tehran, a dangerous escalation.",
+            (
+                "The cleric, a populist who says he opposes both, "
+                "moved closer to Tehran, a dangerous escalation."
+            ),
             ["dangerous"],
         ),
         ("Critics slammed the so-called reform.", ["slammed", "so-called"]),
@@ -426,7 +450,8 @@ def test_charged_share() -> None:
 
 def test_figures_skip_years_times_and_dates() -> None:
     found = figures(
-        "Around 5,000 U.S. troops and 168 lawmakers; the 2014-2017 war; 15:13 GMT on 05/01/2020; $2.5 billion; 40% of voters"
+        "Around 5,000 U.S. troops and 168 lawmakers; the 2014-2017 war; "
+        "15:13 GMT on 05/01/2020; $2.5 billion; 40% of voters"
     )
     assert [(f.text, f.unit) for f in found] == [
         ("5,000", "troop"),

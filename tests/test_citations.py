@@ -12,13 +12,17 @@ from qa.answer.citations import hint_index, locate, normalise, resolve
 from qa.types import Hit
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "001_459249e74de3275c.txt"
-SUNNI = "Most Sunni and Kurdish lawmakers boycotted the session, and the 168 lawmakers present were just three more than the quorum."
+SUNNI = (
+    "Most Sunni and Kurdish lawmakers boycotted the session, "
+    "and the 168 lawmakers present were just three more than the quorum."
+)
 
 # Characters that exercise every rule of normalise(): whitespace kinds, typographic
 # quotes, dashes, the ellipsis expansion, invisible characters and case.
 _ALPHABET = st.sampled_from(
     list(
-        "abcAB xyZ.,\n\t\u00a0\u2009-'\"\u2018\u2019\u201c\u201d\u201e\u2032\u2033\u2013\u2014\u2011\u2212\u2026\u200b\u00adİ"
+        "abcAB xyZ.,\n\t\u00a0\u2009-'\"\u2018\u2019\u201c\u201d\u201e\u2032\u2033"
+        "\u2013\u2014\u2011\u2212\u2026\u200b\u00adİ"
     )
 )
 texts = st.text(alphabet=_ALPHABET, max_size=60)
@@ -40,7 +44,10 @@ def seed() -> str:
 
 
 def test_normalise_rules() -> None:
-    raw = "  \u201cIt\u2019s\u00a0done\u201d \u2013 he said\u2026\n\n\u2018ok\u2019 \u2014 5\u20326\u2033 \u2212 \u201elow\u201d\t "
+    raw = (
+        "  \u201cIt\u2019s\u00a0done\u201d \u2013 he "
+        "said\u2026\n\n\u2018ok\u2019 \u2014 5\u20326\u2033 \u2212 \u201elow\u201d\t "
+    )
     assert normalise(raw) == '"It\'s done" - he said... \'ok\' - 5\'6" - "low"'
 
 

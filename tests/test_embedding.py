@@ -240,7 +240,10 @@ def test_openai_embedder_reply_without_vectors_is_a_clear_error(data: list[dict]
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, qa.index.embedding; print(sorted(m for m in ('onnx', 'onnxruntime', 'tokenizers', 'openai') if m in sys.modules))"
+    code = (
+        "import sys, qa.index.embedding; print(sorted(m for m in ('onnx', "
+        "'onnxruntime', 'tokenizers', 'openai') if m in sys.modules))"
+    )
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -215,7 +215,8 @@ def test_validator_catches_an_invented_quote(tmp_path, seed_articles):
     [
         "Canada-led NATO training mission in Iraq on pause after killing of Soleimani",  # READ MORE:
         "Iraq parliament votes to expel foreign troops from the country",  # WATCH: / video caption
-        "Body of Soleimani, killed in U.S. airstrike, returns home to Iran",  # caption under Click to play video
+        # the caption under "Click to play video"
+        "Body of Soleimani, killed in U.S. airstrike, returns home to Iran",
         "Story continues below advertisement",
     ],
 )

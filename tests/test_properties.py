@@ -121,7 +121,10 @@ def test_chunks_keep_offsets_and_lose_no_reporting(lines, front_matter: bool, si
 
 
 def test_repeated_text_is_chunked_at_its_own_position() -> None:
-    """Found by the property above: a repeat within one chunk's reach used to be placed at the earlier copy."""
+    """Found by the property above.
+
+    A repeat within one chunk's reach used to be placed at the earlier copy.
+    """
     sentence = "Parliament voted on Sunday to end the foreign troop presence."
     text = f"{sentence}\r{sentence}\n"
     chunks = chunk_article(Article("doc", "mem", "", "", "", "", text, "h", 0), 80, 10)

@@ -111,9 +111,9 @@ def test_a_malformed_key_is_refused_without_quoting_it(
             fork_server, seed_index_dir, tmp_path, OPENAI_API_KEY=bad, OPENAI_BASE_URL=server.base_url
         )
     assert outcome.code == 1 and server.requests == []
-    assert (
-        outcome.stderr
-        == "error: OPENAI_API_KEY contains spaces, line breaks or non-ASCII characters (a copy-paste slip?): set it again.\n"
+    assert outcome.stderr == (
+        "error: OPENAI_API_KEY contains spaces, line breaks or non-ASCII characters "
+        "(a copy-paste slip?): set it again.\n"
     )
     assert_no_key(outcome.stdout, outcome.stderr)
 
@@ -171,7 +171,10 @@ def test_an_unexpected_bug_prints_a_plain_traceback_without_locals(seed_index_di
 
 
 def test_an_embeddings_endpoint_that_echoes_the_key(fork_server: QAForkServer, tmp_path: Path):
-    """QA_EMBEDDING=openai:... errors come from qa.index.embedding; the CLI scrubs the key from every error line."""
+    """QA_EMBEDDING=openai:... errors come from qa.index.embedding.
+
+    The CLI scrubs the key from every error line.
+    """
     with OpenAICompatibleServer() as server:
         server.queue.append(
             Scripted(401, error_body(f"Incorrect API key provided: {API_KEY}", "invalid_request_error"))

@@ -115,7 +115,8 @@ def _conflicts(pool: Pool, scores: np.ndarray):  # type: ignore[no-untyped-def]
                     y = theirs[0]
                     text = (
                         f"{a.outlet} and {b.outlet} give different figures: {a.outlet} reports "
-                        f"“{clause_with(a.text, x.start, x.end)}”, {b.outlet} “{clause_with(b.text, y.start, y.end)}”."
+                        f"“{clause_with(a.text, x.start, x.end)}”, {b.outlet} "
+                        f"“{clause_with(b.text, y.start, y.end)}”."
                     )
                     found.append((scores[i] + scores[j], i, j, text, clause_with(a.text, x.start, x.end)))
     return [(i, j, text, quote) for _, i, j, text, quote in sorted(found, key=lambda t: -t[0])]
@@ -143,7 +144,10 @@ def _unique_figures(pool: Pool, scores: np.ndarray):  # type: ignore[no-untyped-
         if new and j is not None:
             clause = clause_with(a.text, new[0].start, new[0].end)
             shown = ", ".join(f.text for f in new)
-            text = f"Only {a.outlet} gives the figure {shown}: “{clause}”; {_absent(pool, a.outlet, 'report it')}."
+            text = (
+                f"Only {a.outlet} gives the figure {shown}: "
+                f"“{clause}”; {_absent(pool, a.outlet, 'report it')}."
+            )
             found.append((scores[i], i, j, text, clause))
     return [(i, j, text, quote) for _, i, j, text, quote in sorted(found, key=lambda t: -t[0])]
 
@@ -164,7 +168,10 @@ def _wording(pool: Pool, scores: np.ndarray):  # type: ignore[no-untyped-def]
                 continue
             clause = clause_with(a.text, term.start, term.end)
             voice = "in its own words" if not term.attributed else "in a statement it reports"
-            text = f"{a.outlet} uses the word “{term.term}” {voice}: “{clause}”; {_absent(pool, a.outlet, 'use it')}."
+            text = (
+                f"{a.outlet} uses the word “{term.term}” {voice}: "
+                f"“{clause}”; {_absent(pool, a.outlet, 'use it')}."
+            )
             found.append((scores[i] + (0 if term.attributed else 1.0), i, j, text, clause))
     return [(i, j, text, quote) for _, i, j, text, quote in sorted(found, key=lambda t: -t[0])]
 

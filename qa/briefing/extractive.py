@@ -51,7 +51,8 @@ TOPICAL = 0.45  # cosine that any two sentences about the same story tend to rea
 OUTLET_DECAY = 0.1  # subtracted per sentence already picked from the same outlet
 
 _DANGLING = re.compile(
-    r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|Its|Then|But|And|Also|So|The cleric|The general)\b"
+    r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|"
+    r"Its|Then|But|And|Also|So|The cleric|The general)\b"
     r"|[,”\"]\s*(?:he|she|they|it)\s+(?:said|says|told|added|wrote)\b"
 )
 _OPENS_WITH_QUOTE = re.compile(r"^[“\"‘']")

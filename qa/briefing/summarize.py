@@ -69,7 +69,8 @@ NO_LLM_NOTICE = (
     "from the articles' own sentences."
 )
 _SPEECH = re.compile(
-    r"[“”\"]|\b(?:said|says|told|tells|added|wrote|according to|warned|vowed|accused|announced|described|insisted|argued)\b",
+    r"[“”\"]|\b(?:said|says|told|tells|added|wrote|according to|"
+    r"warned|vowed|accused|announced|described|insisted|argued)\b",
     re.IGNORECASE,
 )
 
@@ -99,7 +100,8 @@ def summarize(
         pool = pool.subset({d for d, r in relevance.items() if r >= TOPIC_RELATIVE * best})
     if not pool.sentences:
         raise QAError(
-            "The selected articles have no reporting sentences to brief from (only headlines or page furniture)."
+            "The selected articles have no reporting sentences "
+            "to brief from (only headlines or page furniture)."
         )
     scores = sentence_scores(pool, story_vector(pool))
     use_llm = client is not None or (not offline and corpus.settings.llm_configured)

@@ -115,7 +115,10 @@ _PUNCT = re.compile(r"[^\w\s]|_")
 
 
 def normalise_answer(text: str) -> str:
-    """Casefold, strip accents, drop thousands separators, punctuation to spaces: "5,000 U.S." -> "5000 u s"."""
+    """Casefold, strip accents, drop thousands separators, punctuation to spaces.
+
+    "5,000 U.S." -> "5000 u s".
+    """
     text = unicodedata.normalize("NFKD", fold_typography(text))
     text = unicodedata.normalize(
         "NFKC", "".join(ch for ch in text if not unicodedata.combining(ch))

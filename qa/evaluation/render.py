@@ -76,7 +76,8 @@ def report_text(report: EvalReport) -> str:
                 + "".join(f"{_cell(r.results[i]):<16}" for r in set_report.runs)
             )
         lines.append(
-            "(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk holding gold evidence, r- none; S cites gold, . does not)"
+            "(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk "
+            "holding gold evidence, r- none; S cites gold, . does not)"
         )
         lines.append("")
         width = max(len(n) for n in names) + 2
@@ -92,7 +93,8 @@ def report_text(report: EvalReport) -> str:
         lines.append("")
     if report.sets and report.sets[0].runs[0].reader == "simulated":
         lines.append(
-            "Note: the simulated reader is a deterministic stand-in for a model, not a model (see eval/README.md)."
+            "Note: the simulated reader is a deterministic stand-in for a model, "
+            "not a model (see eval/README.md)."
         )
     for note in report.notes:
         lines.append(f"Note: {note}")
@@ -165,9 +167,15 @@ def _short(text: str, width: int = 140) -> str:
 
 def _reader_line(run: Run) -> str:
     if run.reader == "simulated":
-        return f"- `simulated` — model `{run.model}`, a deterministic simulation served over a mocked transport (see the note above)."
+        return (
+            f"- `simulated` — model `{run.model}`, a deterministic "
+            "simulation served over a mocked transport (see the note above)."
+        )
     if run.reader == "extractive":
-        return "- `extractive` — no model: quotes the best-scoring retrieved sentences (`qa/answer/extractive.py`, what `qa ask --offline` runs)."
+        return (
+            "- `extractive` — no model: quotes the best-scoring retrieved sentences "
+            "(`qa/answer/extractive.py`, what `qa ask --offline` runs)."
+        )
     if run.reader == "replay":
         return f"- `replay` — model `{run.model}`: recorded replies of a real model, served offline."
     return f"- `live` — model `{run.model}` at the configured endpoint."
@@ -182,7 +190,10 @@ def report_markdown(report: EvalReport) -> str:
     out += [
         f"- Date: {report.date}",
         f"- Command: `{report.command}`" if report.command else "- Command: (library call)",
-        f"- qa {qa.__version__}; retrieval: hybrid (dense + BM25), k = {report.k}; embedder: `{report.embedder}`; chunks: {report.chunking}",
+        (
+            f"- qa {qa.__version__}; retrieval: hybrid (dense + BM25), "
+            f"k = {report.k}; embedder: `{report.embedder}`; chunks: {report.chunking}"
+        ),
         *(f"- Note: {n}" for n in report.notes),
         "",
         "Readers:",
@@ -200,7 +211,10 @@ def report_markdown(report: EvalReport) -> str:
     if report.thresholds:
         active = ", ".join(f"{k} ≥ {v}" for k, v in report.thresholds.items() if v) or "none"
         out += [
-            f"Thresholds on the `{report.primary}` reader: {active} — **{'FAILED' if report.failures else 'passed'}**",
+            (
+                f"Thresholds on the `{report.primary}` reader: {active} — "
+                f"**{'FAILED' if report.failures else 'passed'}**"
+            ),
             "",
         ]
         out += [f"- below: {f}" for f in report.failures]
@@ -210,18 +224,29 @@ def report_markdown(report: EvalReport) -> str:
     out += [
         "## How the numbers are computed",
         "",
-        "- **accuracy**: an answerable question counts when the reader answered and one of its accepted aliases occurs in the "
-        "answer as whole words (case, accents, punctuation and thousands separators ignored); an unanswerable one counts when "
-        "the reader replied `not_found`. A long answer (the extractive reader quotes whole sentences) can contain an alias by "
-        "chance, so read accuracy together with citation support.",
+        (
+            "- **accuracy**: an answerable question counts when the reader answered and one of its "
+            "accepted aliases occurs in the answer as whole words (case, accents, punctuation and "
+            "thousands separators ignored); an unanswerable one counts when the reader replied "
+            "`not_found`. A long answer (the extractive reader quotes whole sentences) can contain an "
+            "alias by chance, so read accuracy together with citation support."
+        ),
         "- **citation validity**: verified citations / all citations.",
-        "- **citation support**: answered answerable questions with a verified citation overlapping a gold evidence span / "
-        "answered answerable questions.",
-        "- **retrieval recall@k / MRR**: a gold evidence span lying wholly inside one of the k retrieved chunks (any of the "
-        "question's evidence quotes counts). On a small index the k passages are a large share of it, so recall is easy "
-        "there; the corpus-wide bench (`bench/`) is the retrieval test at scale.",
-        "- **not_found precision / recall**: `not_found` replies that were unanswerable questions / all `not_found` replies; "
-        "unanswerable questions answered `not_found` / all unanswerable questions.",
+        (
+            "- **citation support**: answered answerable questions with a verified citation "
+            "overlapping a gold evidence span / answered answerable questions."
+        ),
+        (
+            "- **retrieval recall@k / MRR**: a gold evidence span lying wholly inside one of the k "
+            "retrieved chunks (any of the question's evidence quotes counts). On a small index the k "
+            "passages are a large share of it, so recall is easy there; the corpus-wide bench "
+            "(`bench/`) is the retrieval test at scale."
+        ),
+        (
+            "- **not_found precision / recall**: `not_found` replies that were unanswerable "
+            "questions / all `not_found` replies; unanswerable questions answered `not_found` / "
+            "all unanswerable questions."
+        ),
         "",
     ]
     return "\n".join(out)
@@ -247,8 +272,11 @@ def _set_markdown(s: SetReport, k: int) -> list[str]:
         "",
         "### Per question",
         "",
-        "`ok`/`xx`: correct or not; `ans`/`nf`: answered or not_found; `rN`: rank of the first retrieved "
-        "chunk holding gold evidence (`r-`: none in the top k); `S`: a verified citation overlaps the gold evidence, `.`: none does.",
+        (
+            "`ok`/`xx`: correct or not; `ans`/`nf`: answered or not_found; `rN`: rank of the first retrieved "
+            "chunk holding gold evidence (`r-`: none in the top k); `S`: "
+            "a verified citation overlaps the gold evidence, `.`: none does."
+        ),
         "",
     ]
     out += [

@@ -173,7 +173,8 @@ class Replayer:
         why = (
             f"the prompt file(s) {', '.join(changed)} changed since it was recorded"
             if changed
-            else "the request changed since it was recorded (different retrieved passages, question, k or model)"
+            else "the request changed since it was recorded "
+            "(different retrieved passages, question, k or model)"
         )
         about = f" for the question {question!r}" if question else ""
         return (

@@ -159,11 +159,13 @@ class _Readers:
         self.clients: list[Any] = []
         if options.reader == "live" and not settings.llm_configured:
             raise ConfigError(
-                "qa eval --live needs a model: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server (and QA_MODEL)."
+                "qa eval --live needs a model: set OPENAI_API_KEY, "
+                "or OPENAI_BASE_URL for a local server (and QA_MODEL)."
             )
         if options.record and options.reader in ("extractive", "replay"):
             raise ConfigError(
-                "--record saves a model's replies: use it with --live or the simulated model, not --offline or --replay."
+                "--record saves a model's replies: use it with --live "
+                "or the simulated model, not --offline or --replay."
             )
         if options.record:
             model, endpoint = self._model_endpoint(options.reader)
@@ -238,7 +240,8 @@ def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callab
     if report.failed:
         raise QAError("Some of the set's articles could not be ingested: " + "; ".join(report.failed))
     on_notice(
-        f"indexed {len(report.added) + len(report.replaced) + len(report.unchanged)} article(s) in {settings.index}"
+        f"indexed {len(report.added) + len(report.replaced) + len(report.unchanged)} "
+        f"article(s) in {settings.index}"
     )
     corpus = Corpus(settings, embedder=MemoEmbedder(load_embedder(settings)))
     corpus.require_articles()
@@ -267,7 +270,8 @@ def run_eval(
     )
     if readers.replayer is not None:
         report.notes.append(
-            f"replayed from {readers.replayer.path} (recorded {readers.replayer.recorded} against {readers.replayer.endpoint})"
+            f"replayed from {readers.replayer.path} "
+            f"(recorded {readers.replayer.recorded} against {readers.replayer.endpoint})"
         )
         changed = readers.replayer.changed_prompts()
         if changed:
@@ -328,10 +332,12 @@ def check_thresholds(report: EvalReport) -> list[str]:
             value = metrics[name].value
             if value is None:
                 failures.append(
-                    f"{set_report.path}: {name} is undefined for the {run.reader} reader (nothing to count), below --min {minimum}"
+                    f"{set_report.path}: {name} is undefined for the {run.reader} "
+                    f"reader (nothing to count), below --min {minimum}"
                 )
             elif value < minimum:
                 failures.append(
-                    f"{set_report.path}: {name} {value:.3f} is below the threshold {minimum} ({run.reader} reader)"
+                    f"{set_report.path}: {name} {value:.3f} is below "
+                    f"the threshold {minimum} ({run.reader} reader)"
                 )
     return failures

@@ -10,9 +10,10 @@ What it reads is only the request: the passages between ``<passage id="Pn">`` an
 "not found" sentence in the system prompt (prompts/answer.md). It never sees the eval
 set's answers. It picks the sentence whose words (and its passage's outlet) best cover the
 question's rarer words, among those holding the kind of thing asked for (a number, a date,
-a name, a place) when the question asks for one, answers with it, and quotes it the way models usually do, with straight
-quotes and dashes instead of typographic ones; the resolver must still verify those. When
-no sentence covers enough of the question it replies ``not_found``.
+a name, a place) when the question asks for one, answers with it, and quotes it the way
+models usually do, with straight quotes and dashes instead of typographic ones; the resolver
+must still verify those. When no sentence covers enough of the question it replies
+``not_found``.
 
 It keeps its own stopwords, stemmer, number/date cues and quote straightening on purpose, rather
 than qa.text's: the eval scores qa's readers, and a stand-in that shared the extractive reader's
@@ -156,7 +157,8 @@ _NUMBER = re.compile(
 )
 _DATE = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december|yesterday|today|tomorrow|last (?:week|month|year)|(?:19|20)\d\d)\b",
+    r"august|september|october|november|december|"
+    r"yesterday|today|tomorrow|last (?:week|month|year)|(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 # Who: a capitalised word after the sentence's first word, or a noun naming a person by role.

@@ -299,5 +299,6 @@ def load_embedder(settings: Settings) -> Embedder:
     if spec.startswith("openai:") and spec[len("openai:") :].strip():
         return OpenAIEmbedder(settings, spec[len("openai:") :].strip())
     raise EmbedderError(
-        f"QA_EMBEDDING={settings.embedding!r} is not understood: use 'minilm', 'local:/path/to/model-dir' or 'openai:<model>'."
+        f"QA_EMBEDDING={settings.embedding!r} is not understood: "
+        "use 'minilm', 'local:/path/to/model-dir' or 'openai:<model>'."
     )

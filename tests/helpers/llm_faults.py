@@ -57,7 +57,10 @@ CASES = (
     Case(
         "connection-refused",
         None,
-        rf"^error: Cannot reach the LLM endpoint at {URL}: is the server running, and is OPENAI_BASE_URL right\?$",
+        (
+            rf"^error: Cannot reach the LLM endpoint at {URL}: is "
+            r"the server running, and is OPENAI_BASE_URL right\?$"
+        ),
     ),
     Case(
         "timeout",
@@ -104,14 +107,20 @@ CASES = (
     Case(
         "429-persistent",
         (Scripted(429, error_body("Rate limit reached"), {"retry-after": "1"}),) * 2,
-        rf"^error: The LLM endpoint at {URL} was still rate limiting after 1 retry \(HTTP 429\): wait a minute",
+        (
+            rf"^error: The LLM endpoint at {URL} was still rate "
+            r"limiting after 1 retry \(HTTP 429\): wait a minute"
+        ),
         2,
         retries=1,
     ),
     Case(
         "500",
         (Scripted(500, error_body(f"upstream failed for key {API_KEY}"), RETRY_NOW),) * 2,
-        rf"^error: The LLM endpoint at {URL} failed \(HTTP 500: upstream failed for key \*\*\*\) after 1 retry: try again later",
+        (
+            rf"^error: The LLM endpoint at {URL} failed \(HTTP 500: upstream "
+            r"failed for key \*\*\*\) after 1 retry: try again later"
+        ),
         2,
         retries=1,
         json_too=True,
@@ -119,33 +128,48 @@ CASES = (
     Case(
         "400-echoing-the-key",
         (Scripted(400, error_body(f"context too long (key {API_KEY})", "invalid_request_error")),),
-        rf"^error: The LLM endpoint at {URL} rejected the request \(HTTP 400: context too long \(key \*\*\*\)\): check QA_MODEL",
+        (
+            rf"^error: The LLM endpoint at {URL} rejected the request "
+            r"\(HTTP 400: context too long \(key \*\*\*\)\): check QA_MODEL"
+        ),
         1,
         json_too=True,
     ),
     Case(
         "200-html-body",
         (Scripted(200, "<html><body><h1>502 Bad Gateway</h1></body></html>", content_type="text/html"),),
-        rf"^error: The LLM endpoint at {URL} replied without a chat completion: check that OPENAI_BASE_URL points to an OpenAI-compatible server\.$",
+        (
+            rf"^error: The LLM endpoint at {URL} replied without a chat completion: "
+            r"check that OPENAI_BASE_URL points to an OpenAI-compatible server\.$"
+        ),
         1,
     ),
     Case(
         "200-non-json-body",
         (Scripted(200, "upstream error: try later"),),
-        rf"^error: The LLM endpoint at {URL} sent a reply qa could not read \(JSONDecodeError\): check that OPENAI_BASE_URL",
+        (
+            rf"^error: The LLM endpoint at {URL} sent a reply qa could "
+            r"not read \(JSONDecodeError\): check that OPENAI_BASE_URL"
+        ),
         1,
     ),
     Case(
         "truncated-body",
         (Scripted(200, GOOD, truncate_to=60),),
-        rf"^error: The LLM endpoint at {URL} closed the connection before a complete reply \(RemoteProtocolError\)",
+        (
+            rf"^error: The LLM endpoint at {URL} closed the connection "
+            r"before a complete reply \(RemoteProtocolError\)"
+        ),
         1,
         json_too=True,
     ),
     Case(
         "connection-dropped",
         (Scripted(drop=True),),
-        rf"^error: The LLM endpoint at {URL} closed the connection before a complete reply \(RemoteProtocolError\)",
+        (
+            rf"^error: The LLM endpoint at {URL} closed the connection "
+            r"before a complete reply \(RemoteProtocolError\)"
+        ),
         1,
     ),
     Case(

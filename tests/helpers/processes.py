@@ -66,7 +66,8 @@ class Outcome:
 
 _SERVER = r"""
 import atexit, json, os, sys, threading
-import qa.cli, qa.ingest.pipeline, qa.index.vectors, qa.index.corpus, qa.ingest.chunking, qa.ingest.loaders, qa.index.embedding, qa.index.search, qa.index.manifest
+import qa.cli, qa.ingest.pipeline, qa.index.vectors, qa.index.corpus, qa.ingest.chunking, qa.ingest.loaders
+import qa.index.embedding, qa.index.search, qa.index.manifest
 import qa.answer.llm, qa.answer.ask, qa.answer.extractive, qa.render.terminal
 import chromadb, langchain_text_splitters, onnxruntime, tokenizers, yaml, openai, httpx2
 # Imported late by chromadb and the loaders; preloaded so a child dropped to an unprivileged
