@@ -150,16 +150,16 @@ def _importance(value: object) -> int:
 
 
 def _around(citation: Citation, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Hit:
-    """The whole sentence(s) of the passage that contain the cited span."""
-    hit = next(h for h in hits if h.doc_id == citation.doc_id and h.start <= citation.start < h.end)  # type: ignore[operator]
+    """The whole sentence(s) of the passage that contain the cited span (a located citation)."""
+    assert citation.start is not None and citation.end is not None
+    cited_start, cited_end = citation.start, citation.end
+    hit = next(h for h in hits if h.doc_id == citation.doc_id and h.start <= cited_start < h.end)
     text = article_text(hit.doc_id)
     spans = [
-        (s, e)
-        for s, e in split_sentences(text, hit.start, hit.end)
-        if s < citation.end and e > citation.start
-    ]  # type: ignore[operator]
-    start, end = (spans[0][0], spans[-1][1]) if spans else (citation.start, citation.end)
-    return hit.narrowed(text, start, end)  # type: ignore[arg-type]
+        (s, e) for s, e in split_sentences(text, hit.start, hit.end) if s < cited_end and e > cited_start
+    ]
+    start, end = (spans[0][0], spans[-1][1]) if spans else (cited_start, cited_end)
+    return hit.narrowed(text, start, end)
 
 
 def budget_notes(notes: Sequence[Note], budget_tokens: int) -> list[Note]:
