@@ -28,8 +28,18 @@ KOpt = Annotated[Optional[int], typer.Option("--k", min=1, max=100, help="Passag
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Use the extractive reader even if an LLM is configured.")]
 
 
+# The API key to mask in output, resolved once per process (main() resets it for in-process runs).
+_secret: Optional[str] = None
+
+
 def _settings(index: Optional[Path]) -> Settings:
-    return load_settings(index=index)
+    global _secret
+    warnings: list[str] = []
+    settings = load_settings(index=index, on_warning=warnings.append)
+    _secret = settings.openai_api_key.strip()
+    for warning in warnings:
+        notice(f"warning: {warning}")
+    return settings
 
 
 def _not_blank(value: str) -> str:
@@ -41,10 +51,13 @@ def _not_blank(value: str) -> str:
 def _without_secrets(message: str) -> str:
     # Defence in depth: whichever module wrote a notice or an error (an endpoint may echo the
     # key in its error body), the configured API key never reaches the terminal.
-    try:
-        key = load_settings().openai_api_key.strip()
-    except QAError:
-        key = ""
+    global _secret
+    if _secret is None:
+        try:
+            _secret = load_settings().openai_api_key.strip()
+        except QAError:
+            _secret = ""
+    key = _secret
     return message.replace(key, "***") if len(key) >= 8 else message
 
 
@@ -77,12 +90,20 @@ def ingest(
         report = run_ingest(paths, settings, rebuild=rebuild, on_progress=on_progress, on_notice=notice)
     for message in report.failed:
         notice(f"error: {message}")
-    summary = (
+    counts = (
         f"{len(report.added)} added, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
-        f"{len(report.failed)} failed ({report.chunks} chunks written) — index: {settings.index}"
+        f"{len(report.failed)} failed ({report.chunks} chunks written)"
     )
-    _emit(as_json, report.as_dict(), summary)
-    if report.failed:
+    if report.error:
+        notice(f"error: {report.error}")
+    if report.interrupted:
+        # The summary of an interrupted run goes to stderr; --json still gets its document on stdout.
+        notice(f"interrupted: {counts}; run the same command again to continue")
+        if as_json:
+            _emit(True, report.as_dict(), "")
+        raise typer.Exit(130)
+    _emit(as_json, report.as_dict(), f"{counts} — index: {settings.index}")
+    if report.failed or report.error:
         raise typer.Exit(1)
 
 
@@ -240,6 +261,8 @@ def summarize(
 
 def main() -> None:
     """Console entry point: domain errors become one line on stderr and exit code 1."""
+    global _secret
+    _secret = None
     try:
         app()  # standalone: usage errors exit 2, typer.Exit carries its own code
     except QAError as exc:

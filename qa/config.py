@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import io
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from qa.errors import ConfigError
 
@@ -40,30 +43,77 @@ class Settings:
         return bool(self.openai_api_key or self.openai_base_url)
 
 
+_ENV_NAMES = tuple(f.metadata["env"] for f in fields(Settings))
+
+
 def describe() -> list[tuple[str, str, str]]:
     """Return (env var, default, description) for every setting, for docs and .env.example."""
     return [(f.metadata["env"], str(f.default), f.metadata["description"]) for f in fields(Settings)]
 
 
-def _read_dotenv(path: Path) -> dict[str, str]:
+# Variables qa reads only in tests (qa/ingest/pipeline.py); never reported as unknown.
+_TEST_PREFIX = "QA_TEST_"
+_NAME = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _ours(name: str) -> bool:
+    return name.startswith(("QA_", "OPENAI_")) or name in _ENV_NAMES
+
+
+def _read_dotenv(path: Path, on_warning: Callable[[str], None]) -> dict[str, str]:
+    """Parse ``path`` with python-dotenv's parser (no interpolation, nothing exported to os.environ).
+
+    A line qa cannot use is an error when it names one of qa's settings and a warning otherwise:
+    one line naming the file, the line number and what is wrong.
+    """
+    from dotenv.parser import parse_stream
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc}).") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path} line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8."
+        ) from None
     values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.key is None and not binding.error:
+            continue  # a comment or a blank line
+        where = f"{path} line {binding.original.line}"
+        if binding.error or binding.value is None:
+            named = _NAME.match(binding.original.string)
+            name = binding.key or (named.group(1) if named else "")
+            problem = (
+                f"{where}: {name} has no '=' (write {name}=VALUE)" if name
+                else f"{where}: cannot parse {binding.original.string.strip()[:40]!r} (expected NAME=VALUE)"
+            )
+            if name and _ours(name):
+                raise ConfigError(problem + ".")
+            on_warning(problem + "; the line is ignored.")
             continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
+        assert binding.key is not None
+        if binding.key.startswith("QA_") and binding.key not in _ENV_NAMES and not binding.key.startswith(_TEST_PREFIX):
+            close = difflib.get_close_matches(binding.key, _ENV_NAMES, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            on_warning(f"{where}: unknown setting {binding.key}{hint}; it is ignored.")
+        values[binding.key] = binding.value
     return values
 
 
-def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env"), **overrides: Any) -> Settings:
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    dotenv: Path | None = Path(".env"),
+    on_warning: Callable[[str], None] = lambda message: None,
+    **overrides: Any,
+) -> Settings:
     """Build Settings from ``.env`` then the environment (which wins), then explicit overrides."""
-    source: dict[str, str] = _read_dotenv(dotenv) if dotenv is not None else {}
+    source: dict[str, str] = _read_dotenv(dotenv, on_warning) if dotenv is not None else {}
     source.update(os.environ if env is None else env)
     values: dict[str, Any] = {}
     for f in fields(Settings):
