@@ -7,6 +7,7 @@ Chroma's own default embedding function (which downloads a model) is never used.
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -43,12 +44,41 @@ def _chroma_errors(action: str, chroma_url: str) -> Iterator[None]:
         ) from None
 
 
+def _import_chromadb() -> Any:
+    """Import chromadb without letting its settings loader read the user's ``.env``.
+
+    chromadb's Settings (pydantic-settings, env_file=".env") is instantiated while chromadb is
+    imported, so a .env that qa reads under its own rules would also be read, and could crash
+    the import (a bad byte) or change Chroma's settings behind qa's back. The import therefore
+    runs in an empty directory, and every later Settings() is told there is no env file.
+    """
+    if "chromadb" not in sys.modules:
+        import tempfile
+
+        try:
+            cwd: str | None = os.getcwd()
+        except OSError:  # the current directory was deleted: there is no .env to read either
+            cwd = None
+        with tempfile.TemporaryDirectory(prefix="qa-import-") as empty:
+            os.chdir(empty)
+            try:
+                import chromadb.config
+            finally:
+                if cwd is not None:
+                    os.chdir(cwd)
+    import chromadb
+    import chromadb.config
+
+    chromadb.config.Settings.model_config["env_file"] = None
+    return chromadb
+
+
 def _connect(index_dir: Path, chroma_url: str) -> Any:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    import chromadb
+    chromadb = _import_chromadb()
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, _env_file=None)
     if not chroma_url:
         with _chroma_errors(f"opening the vector store in {index_dir / 'chroma'}", ""):
             return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
@@ -85,6 +115,7 @@ class VectorIndex:
     def __init__(self, index_dir: Path, chroma_url: str, collection: str, embedder_name: str, create: bool) -> None:
         self._client = _connect(index_dir, chroma_url)
         self._url = chroma_url
+        self._max_batch: int | None = None
         self.embedder_name = embedder_name
         self.name = collection
         try:
@@ -112,23 +143,38 @@ class VectorIndex:
         with _chroma_errors("counting vectors", self._url):
             return int(self._col.count())
 
+    @property
+    def max_batch(self) -> int:
+        """Most records Chroma accepts in one call (it refuses larger upserts and deletes outright)."""
+        if self._max_batch is None:
+            with _chroma_errors("asking for its maximum batch size", self._url):
+                self._max_batch = max(1, int(self._client.get_max_batch_size()))
+        return self._max_batch
+
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Write chunk vectors; ids carry the content hash, so a re-run overwrites, never duplicates."""
+        """Write chunk vectors in batches Chroma accepts; ids carry the content hash, so a re-run overwrites."""
         if not chunks:
             return
+        vectors = vectors.astype(np.float32)
+        step = self.max_batch
         with _chroma_errors("writing vectors", self._url):
-            self._col.upsert(
-                ids=[c.chunk_id for c in chunks],
-                embeddings=vectors.astype(np.float32),
-                documents=[c.text for c in chunks],
-                metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end} for c in chunks],
-            )
+            for i in range(0, len(chunks), step):
+                part = chunks[i : i + step]
+                self._col.upsert(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=vectors[i : i + step],
+                    documents=[c.text for c in part],
+                    metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end} for c in part],
+                )
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
-        """Remove vectors by chunk id; unknown ids are ignored."""
+        """Remove vectors by chunk id, in batches Chroma accepts; unknown ids are ignored."""
+        if not chunk_ids:
+            return
+        step = self.max_batch
         with _chroma_errors("deleting vectors", self._url):
-            for i in range(0, len(chunk_ids), 5000):
-                self._col.delete(ids=list(chunk_ids[i : i + 5000]))
+            for i in range(0, len(chunk_ids), step):
+                self._col.delete(ids=list(chunk_ids[i : i + step]))
 
     def query(self, vector: np.ndarray, limit: int) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), best first."""
