@@ -22,6 +22,11 @@ class Article:
     sha256: str
     # Offset where the body starts: front matter is excluded by offset, never cut out.
     body_start: int = 0
+    # Where the article came from: the resolved file path, plus ":LINE" for a JSONL line.
+    # Two articles are from the same source when their files (or their URLs) are the same.
+    origin: str = ""
+    # True when the doc_id was given (front matter, sidecar or JSONL "id"), not derived from the path.
+    id_given: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED
+from qa.ingest.loaders import default_doc_id
 
 
 def test_ingest_then_sources_shows_both_seeds_with_outlets(run_cli, tmp_path: Path):
@@ -26,7 +27,7 @@ def test_ingest_exits_1_when_a_file_failed_but_keeps_the_rest(run_cli, tmp_path:
     (tmp_path / "in" / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
     code, out, err = run_cli("ingest", str(tmp_path / "in"), "--index", str(tmp_path / "idx"), "--json")
     assert code == 1
-    assert json.loads(out)["added"] == ["ok"]
+    assert json.loads(out)["added"] == [default_doc_id(tmp_path / "in" / "ok.txt")]
     assert "bad.txt" in err and "Traceback" not in err
 
 

@@ -73,6 +73,8 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     for name, text in HOSTILE.items():
         (folder / name).write_bytes(text.encode("utf-8"))
+        # Short ids the tests below refer to; a sidecar keeps the file's own text untouched.
+        (folder / f"{name}.meta.yaml").write_text(f"id: {name.rsplit('.', 1)[0]}\n", encoding="utf-8")
     index = tmp_path_factory.mktemp("hostile-index") / "index"
     report = ingest([folder], settings_for(index))
     assert sorted(report.added) == ["control", "injection", "long-line", "rtl"] and not report.failed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest.loaders import iter_files, load_file
+from qa.ingest.loaders import default_doc_id, iter_files, load_file
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 MB = 1_000_000
@@ -73,7 +73,7 @@ def test_jsonl_loads_good_lines_and_reports_the_malformed_one(tmp_path: Path):
     path = tmp_path / "batch.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = load_file(path, 20 * MB)
-    assert [a.doc_id for a in result.articles] == ["a1", "batch-4"]
+    assert [a.doc_id for a in result.articles] == ["a1", default_doc_id(path, 4)]
     assert result.articles[0].outlet == "Left"
     assert len(result.errors) == 2
     assert result.errors[0].startswith(f"{path}:2: malformed JSON")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,7 +22,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     doc_id TEXT PRIMARY KEY, source TEXT, title TEXT, outlet TEXT, published TEXT, url TEXT,
-    text TEXT NOT NULL, sha256 TEXT NOT NULL, body_start INTEGER NOT NULL DEFAULT 0);
+    text TEXT NOT NULL, sha256 TEXT NOT NULL, body_start INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
     doc_id TEXT NOT NULL REFERENCES articles(doc_id), start INTEGER NOT NULL, "end" INTEGER NOT NULL);
@@ -30,6 +32,18 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter 
 -- Vectors written to Chroma but not yet committed here: cleaned up after a crash.
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
+
+
+
+@dataclass(frozen=True)
+class StoredOrigin:
+    """What identifies a committed article's source: its content hash, origin, source label and URL."""
+
+    sha256: str
+    origin: str  # empty for articles committed before origins were recorded
+    source: str
+    url: str
+
 
 _STOPWORDS = frozenset(
     "a an and are as at be been but by did do does for from had has have he her his how i if in into is it its "
@@ -70,15 +84,22 @@ class Store:
                 self.db = sqlite3.connect(self.path, timeout=30)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(_SCHEMA)
+                if not self._has_origin():  # a manifest from before origins were recorded
+                    self.db.execute("ALTER TABLE articles ADD COLUMN origin TEXT NOT NULL DEFAULT ''")
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 self.db.commit()
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # A read-only open of an old manifest has no origin column: its articles have no origin.
+            self._origin = "origin" if self._has_origin() else "''"
         except (sqlite3.Error, OSError) as exc:  # unwritable, not a directory, or not a SQLite file
             reason = getattr(exc, "strerror", None) or str(exc)
             raise IndexStateError(
                 f"Cannot open the index manifest {self.path} ({reason}): check that --index names a qa index "
                 "you may write to; a damaged index can be moved away and rebuilt with `qa ingest PATH...`."
             ) from None
+
+    def _has_origin(self) -> bool:
+        return any(row[1] == "origin" for row in self.db.execute("PRAGMA table_info(articles)"))
 
     def close(self) -> None:
         """Close the database connection."""
@@ -100,10 +121,16 @@ class Store:
         """Map doc_id to content hash for every committed article."""
         return dict(self.db.execute("SELECT doc_id, sha256 FROM articles"))
 
+    def article_origins(self) -> dict[str, StoredOrigin]:
+        """Map doc_id to what identifies its source, for every committed article (no texts loaded)."""
+        rows = self.db.execute(f"SELECT doc_id, sha256, {self._origin}, source, url FROM articles")
+        return {row[0]: StoredOrigin(*row[1:]) for row in rows}
+
     def article(self, doc_id: str) -> Article | None:
         """Return one committed article, or None."""
         row = self.db.execute(
-            "SELECT doc_id, source, title, outlet, published, url, text, sha256, body_start FROM articles WHERE doc_id = ?",
+            "SELECT doc_id, source, title, outlet, published, url, text, sha256, body_start, "
+            f"{self._origin} FROM articles WHERE doc_id = ?",
             (doc_id,),
         ).fetchone()
         return Article(*row) if row else None
@@ -195,9 +222,10 @@ class Store:
             for article, chunks in batch:
                 stale.extend(self._delete(article.doc_id))
                 self.db.execute(
-                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO articles (doc_id, source, title, outlet, published, url, text, sha256, body_start, "
+                    "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (article.doc_id, article.source, article.title, article.outlet, article.published,
-                     article.url, article.text, article.sha256, article.body_start),
+                     article.url, article.text, article.sha256, article.body_start, article.origin),
                 )
                 for chunk in chunks:
                     cur = self.db.execute(
