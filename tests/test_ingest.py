@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from index_fixtures import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
 from qa.index.corpus import Corpus
 from qa.errors import IndexStateError
+from qa.ingest.loaders import default_doc_id
 from qa.ingest.pipeline import ingest, remove
 from qa.index.search import search
 
@@ -30,16 +32,17 @@ def test_unchanged_articles_are_skipped(writable_index: Path):
     assert report.added == report.replaced == [] and report.chunks == 0
 
 
-def test_changed_article_is_replaced_with_no_stale_chunks(writable_index: Path, tmp_path: Path):
+def test_changed_article_is_replaced_with_no_stale_chunks(tmp_path: Path):
     folder = tmp_path / "articles"
-    folder.mkdir()
+    shutil.copytree(SEEDS, folder)  # replacing is for a new version from the same source
+    settings = settings_for(tmp_path / "index")
+    ingest([folder], settings)
     original = (SEEDS / f"{UNNAMED}.txt").read_text(encoding="utf-8")
     (folder / f"{UNNAMED}.txt").write_text(original.replace("Around 5,000 US troops", "Around 5,200 US troops"), encoding="utf-8")
-    settings = settings_for(writable_index)
     with Corpus(settings) as corpus:
         before = set(corpus.store.chunk_ids(UNNAMED))
     report = ingest([folder], settings)
-    assert report.replaced == [UNNAMED]
+    assert report.replaced == [UNNAMED] and report.unchanged == [GLOBAL_NEWS]
     with Corpus(settings) as corpus:
         after = set(corpus.store.chunk_ids(UNNAMED))
         assert after and not (after & before)
@@ -67,7 +70,7 @@ def test_bad_files_are_reported_and_the_rest_ingested(tmp_path: Path):
     (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (folder / "lines.jsonl").write_text('{"id": "j1", "text": "A line article about the vote."}\n{oops\n', encoding="utf-8")
     report = ingest([folder], settings_for(tmp_path / "index"))
-    assert sorted(report.added) == ["good", "j1"]
+    assert sorted(report.added) == sorted([default_doc_id(folder / "good.txt"), "j1"])
     assert len(report.failed) == 4
     assert any("lines.jsonl:2" in m for m in report.failed)
 
@@ -82,8 +85,8 @@ def test_a_failed_embedding_leaves_the_index_as_it_was(writable_index: Path, tmp
     from qa.index.embedding import OnnxEmbedder
 
     monkeypatch.setattr(OnnxEmbedder, "embed", boom)
-    with pytest.raises(RuntimeError):
-        ingest([tmp_path / "new.txt"], settings)
+    report = ingest([tmp_path / "new.txt"], settings)
+    assert report.added == [] and report.failed == [f"{tmp_path / 'new.txt'}: not ingested (RuntimeError: embedder crashed)"]
     monkeypatch.undo()
     with Corpus(settings) as corpus:
         assert [s.doc_id for s in corpus.store.sources()] == [UNNAMED, GLOBAL_NEWS]
