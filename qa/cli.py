@@ -164,8 +164,13 @@ def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt =
 
 
 @app.command()
-def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed beside each citation.")], index: IndexOpt = None, as_json: JsonOpt = False) -> None:
-    """Print a cited span inside its sentence, to check a citation."""
+def show(
+    ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed beside each citation.")],
+    in_bytes: Annotated[bool, typer.Option("--bytes", help="Also print the span as UTF-8 byte offsets (--json always has them).")] = False,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a cited span inside its sentence, to check a citation (offsets count Unicode characters)."""
     from qa.index.corpus import Corpus
     from qa.answer.spans import show as run_show
 
@@ -174,7 +179,10 @@ def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed b
     before = view.context[: view.start - view.context_start]
     after = view.context[view.end - view.context_start :]
     label = source_label(view.outlet, view.title, view.doc_id)
-    _emit(as_json, asdict(view), f"{label} ({view.source})\n{before}»{view.text}«{after}")
+    where = f"{label} ({view.source})"
+    if in_bytes:
+        where += f"\nbytes {view.byte_start}-{view.byte_end} of the article's text in UTF-8"
+    _emit(as_json, asdict(view), f"{where}\n{before}»{view.text}«{after}")
 
 
 @app.command("eval")
