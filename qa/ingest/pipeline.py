@@ -31,24 +31,35 @@ LEGACY_DOC_ID_META = "legacy_doc_ids"
 #   QA_TEST_CRASH_AT=POINT[:N]  SIGKILL this process the N-th time (default 1) the write path
 #                               reaches POINT (one of CRASH_POINTS), as a power cut would.
 #   QA_TEST_BATCH_CHUNKS=N      commit batches of N chunks, so a small corpus has many commit points.
-CRASH_POINTS = ("recovered", "embedded", "pending", "upserted", "committed", "cleaned", "rebuild-cleared", "removed")
+#   QA_TEST_SIGNAL_AT=POINT:N:SIG  send this process SIG (SIGINT, SIGTERM) there instead (tests/test_interrupt.py).
+#   QA_TEST_EMBED_SLICE=N       embed N chunks per call, so a small batch has many interrupt points.
+CRASH_POINTS = (
+    "recovered", "sliced", "embedded", "pending", "upserted", "committed", "cleaned", "rebuild-cleared", "removed",
+)
 _crash_counts: dict[str, int] = {}
+_signal_counts: dict[str, int] = {}
 
 
 def _checkpoint(point: str) -> None:
-    spec = os.environ.get("QA_TEST_CRASH_AT")
-    if not spec:
-        return
-    name, _, nth = spec.partition(":")
-    if name != point:
-        return
-    _crash_counts[point] = _crash_counts.get(point, 0) + 1
-    if _crash_counts[point] == int(nth or 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+    for variable, counts in (("QA_TEST_CRASH_AT", _crash_counts), ("QA_TEST_SIGNAL_AT", _signal_counts)):
+        spec = os.environ.get(variable)
+        if not spec:
+            continue
+        name, _, rest = spec.partition(":")
+        nth, _, sig = rest.partition(":")
+        if name != point:
+            continue
+        counts[point] = counts.get(point, 0) + 1
+        if counts[point] == int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL if variable == "QA_TEST_CRASH_AT" else signal.Signals[sig or "SIGINT"])
 
 
 def _batch_chunks() -> int:
     return int(os.environ.get("QA_TEST_BATCH_CHUNKS") or BATCH_CHUNKS)
+
+
+def _embed_slice() -> int:
+    return int(os.environ.get("QA_TEST_EMBED_SLICE") or EMBED_SLICE)
 
 
 @dataclass(frozen=True)
@@ -163,20 +174,21 @@ class _Ingest:
         self.on_progress(Progress(self.done, self.total, self.path, "", chunks_done, chunks_total))
 
     def run(self, paths: Sequence[Path], rebuild: bool) -> IngestReport:
+        """Run the whole ingest; a signal stops it between articles, with the report of what was done."""
         corpus, store = self.corpus, self.corpus.store
-        if rebuild:
-            _rebuild(corpus)
-        corpus.vectors  # opens Chroma and checks the embedder before any work is done
-        _recover(corpus)
-        _checkpoint("recovered")
-        _check_vectors(corpus)
-        _record_id_scheme(store)
-        self.stored = store.article_origins()
-        self.legacy = _legacy_ids(self.stored)
-        self.seen: dict[str, str] = {}
-        files = list(iter_files(list(paths)))
-        self.total = len(files)
         with self.signals:
+            if rebuild:
+                _rebuild(corpus)
+            corpus.vectors  # opens Chroma and checks the embedder before any work is done
+            _recover(corpus)
+            _checkpoint("recovered")
+            _check_vectors(corpus)
+            _record_id_scheme(store)
+            self.stored = store.article_origins()
+            self.legacy = _legacy_ids(self.stored)
+            self.seen: dict[str, str] = {}
+            files = list(iter_files(list(paths)))
+            self.total = len(files)
             try:
                 for n, item in enumerate(files, start=1):
                     self._check_signal()
@@ -296,13 +308,15 @@ class _Ingest:
         parts: list[np.ndarray] = []
         embedded = 0
         self._progress(0, len(chunks))
-        for start in range(0, len(chunks), EMBED_SLICE):
+        step = _embed_slice()
+        for start in range(0, len(chunks), step):
             if self.signals.received:
                 break
-            part = chunks[start : start + EMBED_SLICE]
+            part = chunks[start : start + step]
             parts.append(self.corpus.embedder.embed([c.text for c in part]))
             embedded += len(part)
             self._progress(embedded, len(chunks))
+            _checkpoint("sliced")
         _checkpoint("embedded")
         keep, covered = [], 0
         for item in items:  # the articles whose every chunk is embedded; the rest are rolled back
