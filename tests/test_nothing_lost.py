@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -208,3 +209,39 @@ def test_an_index_with_stem_only_ids_keeps_them(fast_embedder, tmp_path: Path, m
         assert corpus.store.get_meta(LEGACY_DOC_ID_META) == "stem"
         assert "new budget" in corpus.article_text("index")
     assert_clean(snapshot(tmp_path / "index"))
+
+
+def test_progress_counts_articles_of_one_large_jsonl_and_embedded_chunks(fast_embedder, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("QA_TEST_BATCH_CHUNKS", "5")
+    monkeypatch.setenv("QA_TEST_EMBED_SLICE", "2")
+    rows = sample_rows()
+    (tmp_path / "all.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    events = []
+    report = ingest([tmp_path / "all.jsonl"], settings_for(tmp_path / "index"), on_progress=events.append)
+    assert len(report.added) == len(rows)
+    assert events[0].total == 1 and max(e.total for e in events) == len(rows)  # one file, then its articles
+    assert events[-1].done == events[-1].total == len(rows)
+    done = [e.done for e in events]
+    assert done == sorted(done) and len(set(done)) > 3, "articles are counted as they commit, not per file"
+    assert any(0 < e.chunks_done < e.chunks_total for e in events), "embedding progress inside a batch"
+
+
+def test_the_progress_display_shows_rate_eta_and_the_file_safely(tmp_path: Path):
+    import io
+
+    from rich.console import Console
+
+    from qa.ingest.pipeline import Progress
+    from qa.render.progress import progress_bar
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with progress_bar(True, console=console) as update:
+        for n in range(5):
+            update(Progress(n, 10, "/news/[bold]evil\x1b[2J.jsonl", "", n * 10, 50))
+            time.sleep(0.15)  # rich redraws on its own clock (10 per second)
+        drawn = out.getvalue()
+    assert "[bold]evil\\x1b[2J.jsonl" in drawn and "\x1b[2J" not in drawn  # no markup, no escapes
+    assert "4/10" in drawn and "articles" in drawn and "chunks" in drawn
+    with progress_bar(False) as update:  # not a terminal: nothing drawn
+        update(Progress(1, 2, "x"))
