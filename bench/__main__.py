@@ -4,6 +4,7 @@
     python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
     python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes nothing unless --out)
     python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
+    python -m bench --only large    # one multi-MB article vs the bare embedder on its chunks (~4 min)
     python -m bench --render        # re-render RESULTS.md from results.json (after editing profile_notes.md)
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from bench import common, report
 
-ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal")
+ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal", "large")
 HERE = Path(__file__).resolve().parent
 
 
@@ -31,7 +32,7 @@ def _log(message: str) -> None:
 
 def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
     """Run the selected items in dependency order (ingest builds the indexes query/retrieval use)."""
-    from bench import arousal, embed_speed, ingest_speed, query_speed, retrieval, startup
+    from bench import arousal, embed_speed, ingest_speed, large_article, query_speed, retrieval, startup
 
     full_corpus = common.have_allsides() and not quick
     results: dict[str, Any] = {"machine": common.machine(), "quick": quick}
@@ -64,6 +65,9 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
     if "arousal" in only:
         _log("7. briefing arousal: offline briefings vs their source articles")
         results["arousal"] = run_arousal(quick)
+    if "large" in only:
+        _log("8. one multi-MB article: ingest vs the bare embedder on its chunks")
+        results["large"] = large_article.run(work / "large", megabytes=0.5 if quick else 4.0, rounds=1 if quick else 2)
     results["load_after"] = common.load_average()
     return results
 
