@@ -15,7 +15,7 @@ from qa.ingest.chunking import chunk_article
 from qa.config import Settings
 from qa.index.corpus import Corpus, ingest_lock
 from qa.index.manifest import Store, StoredOrigin
-from qa.errors import IndexStateError, QAError
+from qa.errors import EmbedderError, IndexStateError, QAError
 from qa.ingest.loaders import DOC_ID_SCHEME, LoadResult, iter_files, load_file, origin_file, origin_of
 from qa.types import Article, Chunk
 
@@ -113,7 +113,9 @@ class _Systemic(Exception):
 # The same error for this many articles in a row stops the run instead of failing every article.
 SYSTEMIC_REPEATS = 2
 # Chunks embedded per call inside a batch: the granularity of progress and of a clean interrupt.
-EMBED_SLICE = 128
+# The size of a normal batch, so only a long article's batch is split (an embeddings endpoint
+# is still sent as few requests as before).
+EMBED_SLICE = BATCH_CHUNKS
 
 
 class _Signals:
@@ -281,6 +283,8 @@ class _Ingest:
         except (_StopRequested, _Systemic, KeyboardInterrupt):
             raise
         except Exception as exc:
+            if self._systemic_now(exc):
+                raise _Systemic(str(exc)) from None
             if len(items) == 1:
                 self._failed(items[0], exc)
                 return
@@ -291,7 +295,13 @@ class _Ingest:
             except (_StopRequested, _Systemic, KeyboardInterrupt):
                 raise
             except Exception as exc:
+                if self._systemic_now(exc):
+                    raise _Systemic(str(exc)) from None
                 self._failed(item, exc)
+
+    def _systemic_now(self, exc: Exception) -> bool:
+        """An embedder (model or endpoint) or a Chroma server failure is never one article's fault."""
+        return isinstance(exc, EmbedderError) or (isinstance(exc, IndexStateError) and bool(self.settings.chroma_url))
 
     def _failed(self, item: _Item, exc: Exception) -> None:
         reason = str(exc) if isinstance(exc, QAError) else f"{type(exc).__name__}: {exc}"
