@@ -67,7 +67,9 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
         results["arousal"] = run_arousal(quick)
     if "large" in only:
         _log("8. one multi-MB article: ingest vs the bare embedder on its chunks")
-        results["large"] = large_article.run(work / "large", megabytes=0.5 if quick else 4.0, rounds=1 if quick else 2)
+        results["large"] = large_article.run(
+            work / "large", megabytes=0.5 if quick else 4.0, rounds=1 if quick else 2
+        )
     results["load_after"] = common.load_average()
     return results
 

@@ -48,7 +48,14 @@ def chunking_scale(work: Path, sizes_mb: list[float]) -> list[dict[str, Any]]:
         start = time.perf_counter()
         chunks = chunk_article(article)
         seconds = time.perf_counter() - start
-        rows.append({"mb": mb, "chunks": len(chunks), "seconds": round(seconds, 3), "s_per_mb": round(seconds / mb, 3)})
+        rows.append(
+            {
+                "mb": mb,
+                "chunks": len(chunks),
+                "seconds": round(seconds, 3),
+                "s_per_mb": round(seconds / mb, 3),
+            }
+        )
     return rows
 
 
@@ -75,7 +82,9 @@ def run(work: Path, megabytes: float = 4.0, rounds: int = 2) -> dict[str, Any]:
         "ingest_chunks_per_s": best["chunks_per_s"],
         "bare_chunks_per_s": best_bare,
         "ratio": round(ratio, 3),
-        "breakdown_s": {k: best[k] for k in ("seconds", "embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")},
+        "breakdown_s": {
+            k: best[k] for k in ("seconds", "embed_s", "chroma_upsert_s", "sqlite_commit_s", "other_s")
+        },
         "peak_rss_mb": best["peak_rss_mb"],
         "chunking": scale,
         "chunking_growth": round(growth, 2),

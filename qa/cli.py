@@ -166,7 +166,9 @@ def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt =
 @app.command()
 def show(
     ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed beside each citation.")],
-    in_bytes: Annotated[bool, typer.Option("--bytes", help="Also print the span as UTF-8 byte offsets (--json always has them).")] = False,
+    in_bytes: Annotated[
+        bool, typer.Option("--bytes", help="Also print the span's UTF-8 byte offsets (always in --json).")
+    ] = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -98,7 +98,8 @@ def _read_dotenv(path: Path, on_warning: Callable[[str], None]) -> dict[str, str
             on_warning(problem + "; the line is ignored.")
             continue
         assert binding.key is not None
-        if binding.key.startswith("QA_") and binding.key not in _ENV_NAMES and not binding.key.startswith(_TEST_PREFIX):
+        unknown = binding.key not in _ENV_NAMES and not binding.key.startswith(_TEST_PREFIX)
+        if binding.key.startswith("QA_") and unknown:
             close = difflib.get_close_matches(binding.key, _ENV_NAMES, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             on_warning(f"{where}: unknown setting {binding.key}{hint}; it is ignored.")

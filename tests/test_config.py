@@ -61,7 +61,8 @@ def test_a_qa_setting_without_equals_is_an_error_another_name_a_warning(tmp_path
     dotenv.write_text("QA_MODEL=x\nOTHER_TOOL value\n", encoding="utf-8")
     warnings: list[str] = []
     assert load_settings(env={}, dotenv=dotenv, on_warning=warnings.append).model == "x"
-    assert warnings == [f"{dotenv} line 2: OTHER_TOOL has no '=' (write OTHER_TOOL=VALUE); the line is ignored."]
+    expected = f"{dotenv} line 2: OTHER_TOOL has no '=' (write OTHER_TOOL=VALUE); the line is ignored."
+    assert warnings == [expected]
 
 
 def test_an_unknown_qa_variable_is_a_warning_with_a_suggestion(tmp_path: Path):
@@ -85,12 +86,14 @@ def test_an_unknown_qa_variable_is_a_warning_with_a_suggestion(tmp_path: Path):
     ],
 )
 @pytest.mark.parametrize("command", [("ask", "How many lawmakers attended?"), ("ingest", "seeds")])
-def test_a_broken_dotenv_is_one_line_and_exit_1_in_a_real_process(command, content, expected, seed_index_dir, tmp_path):
+def test_a_broken_dotenv_is_one_line_and_exit_1_in_a_real_process(
+    command, content, expected, seed_index_dir, tmp_path
+):
     from qa_processes import run_qa
 
     (tmp_path / ".env").write_bytes(content)
     (tmp_path / "seeds").mkdir()
-    (tmp_path / "seeds" / "a.txt").write_text("The session was held on Sunday in Baghdad.\n", encoding="utf-8")
+    (tmp_path / "seeds" / "a.txt").write_text("The session was held on Sunday in Baghdad.\n", "utf-8")
     outcome = run_qa(*command, "--index", str(seed_index_dir), cwd=tmp_path)
     assert outcome.returncode == 1 and outcome.stdout == ""
     lines = outcome.stderr.splitlines()

@@ -86,7 +86,8 @@ def test_a_failed_embedding_leaves_the_index_as_it_was(writable_index: Path, tmp
 
     monkeypatch.setattr(OnnxEmbedder, "embed", boom)
     report = ingest([tmp_path / "new.txt"], settings)
-    assert report.added == [] and report.failed == [f"{tmp_path / 'new.txt'}: not ingested (RuntimeError: embedder crashed)"]
+    failure = f"{tmp_path / 'new.txt'}: not ingested (RuntimeError: embedder crashed)"
+    assert report.added == [] and report.failed == [failure]
     monkeypatch.undo()
     with Corpus(settings) as corpus:
         assert [s.doc_id for s in corpus.store.sources()] == [UNNAMED, GLOBAL_NEWS]

@@ -34,7 +34,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """12 one-to-three-chunk articles, with no ids of their own (their doc_ids come from their paths)."""
     out = tmp_path_factory.mktemp("interrupt-articles")
     for i, row in enumerate(sample_rows()):
-        (out / f"{i:02d}.txt").write_text(f"---\ntitle: {json.dumps(row['title'])}\n---\n{row['text']}", encoding="utf-8")
+        (out / f"{i:02d}.txt").write_text(
+            f"---\ntitle: {json.dumps(row['title'])}\n---\n{row['text']}", encoding="utf-8"
+        )
     return out
 
 
@@ -69,7 +71,9 @@ def _interrupted_line(stderr: str) -> str:
     return lines[0]
 
 
-def _check(index: Path, outcome, folder: Path, forks: QAForkServer, tmp_path: Path, expected: int | None) -> None:  # noqa: ANN001
+def _check(
+    index: Path, outcome, folder: Path, forks: QAForkServer, tmp_path: Path, expected: int | None
+) -> None:  # noqa: ANN001
     assert outcome.code == 130, outcome.stderr
     line = _interrupted_line(outcome.stderr)
     committed = committed_articles(index)
@@ -104,12 +108,19 @@ def test_a_signal_at_a_named_point_commits_the_finished_articles(point, sig, for
     expected = 0 if name == "recovered" else ends[int(n) - 1]
     index = tmp_path / "index"
     outcome = fork_server.run(
-        "ingest", str(folder), "--index", str(index), env=_env(QA_TEST_SIGNAL_AT=f"{point}:{sig}"), cwd=tmp_path
+        "ingest",
+        str(folder),
+        "--index",
+        str(index),
+        env=_env(QA_TEST_SIGNAL_AT=f"{point}:{sig}"),
+        cwd=tmp_path,
     )
     _check(index, outcome, folder, fork_server, tmp_path, expected)
 
 
-def test_a_signal_while_a_batch_is_embedded_keeps_the_articles_already_embedded(fork_server, folder, tmp_path):
+def test_a_signal_while_a_batch_is_embedded_keeps_the_articles_already_embedded(
+    fork_server, folder, tmp_path
+):
     """One commit batch for everything, embedded 3 chunks at a time; SIGINT after the 2nd slice."""
     index = tmp_path / "index"
     env = qa_env(QA_TEST_BATCH_CHUNKS="1000", QA_TEST_EMBED_SLICE="3", QA_TEST_SIGNAL_AT="sliced:2:SIGINT")

@@ -19,7 +19,10 @@ from qa.index.corpus import Corpus
 from qa.ingest.loaders import DOC_ID_SCHEME, default_doc_id, slugify
 from qa.ingest.pipeline import DOC_ID_META, LEGACY_DOC_ID_META, ingest
 
-PAGE = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+PAGE = (
+    "<html><head><title>{title}</title></head>"
+    "<body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+)
 
 
 class HashEmbedder:
@@ -32,7 +35,9 @@ class HashEmbedder:
         """Deterministic unit vectors from each text's hash."""
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:8], "little")
+            seed = int.from_bytes(
+                hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:8], "little"
+            )
             v = np.random.default_rng(seed).standard_normal(self.dimension)
             out[i] = v / np.linalg.norm(v)
         return out
@@ -59,12 +64,14 @@ def big_article(path: Path, megabytes: float) -> None:
 
 @pytest.mark.slow
 def test_a_multi_mb_article_is_written_in_batches_chroma_accepts(fast_embedder, tmp_path: Path):
-    """4 MB makes ~6,600 chunks, over Chroma's max batch (5,461 here): once one refused upsert lost all 12 files."""
+    """4 MB makes ~6,600 chunks, over Chroma's max batch (5,461 here): one refused upsert lost all 12."""
     folder = tmp_path / "folder"
     folder.mkdir()
     big_article(folder / "big.txt", 4)
     for i in range(11):
-        (folder / f"small-{i:02d}.txt").write_text(f"Small article {i} about the vote in Baghdad on Sunday.\n", encoding="utf-8")
+        (folder / f"small-{i:02d}.txt").write_text(
+            f"Small article {i} about the vote in Baghdad on Sunday.\n", encoding="utf-8"
+        )
     settings = settings_for(tmp_path / "index")
     report = ingest([folder], settings)
     assert not report.failed and not report.error and len(report.added) == 12
@@ -81,7 +88,9 @@ def test_an_article_that_fails_alone_costs_nothing_else(fast_embedder, run_cli, 
     folder = tmp_path / "folder"
     folder.mkdir()
     for name in ("a", "b", "c", "d"):
-        (folder / f"{name}.txt").write_text(f"Article {name} reports that the parliament voted on Sunday.\n", encoding="utf-8")
+        (folder / f"{name}.txt").write_text(
+            f"Article {name} reports that the parliament voted on Sunday.\n", encoding="utf-8"
+        )
     bad = default_doc_id(folder / "c.txt")
     real_upsert = VectorIndex.upsert
 
@@ -93,20 +102,26 @@ def test_an_article_that_fails_alone_costs_nothing_else(fast_embedder, run_cli, 
     monkeypatch.setattr(VectorIndex, "upsert", refuse_c)
     code, out, err = run_cli("ingest", str(folder), "--index", str(tmp_path / "index"))
     assert code == 1
-    assert err.splitlines() == [f"error: {folder / 'c.txt'}: not ingested (ValueError: Chroma refused this article)"]
+    assert err.splitlines() == [
+        f"error: {folder / 'c.txt'}: not ingested (ValueError: Chroma refused this article)"
+    ]
     assert out.startswith("3 added, 0 replaced, 0 unchanged, 1 failed")
     snap = snapshot(tmp_path / "index")
     assert_clean(snap)
     assert sorted(snap.articles) == sorted(default_doc_id(folder / f"{n}.txt") for n in "abd")
 
 
-def test_the_same_failure_twice_in_a_row_stops_the_run_with_a_summary(fast_embedder, run_cli, tmp_path, monkeypatch):
+def test_the_same_failure_twice_in_a_row_stops_the_run_with_a_summary(
+    fast_embedder, run_cli, tmp_path, monkeypatch
+):
     from qa.index.vectors import VectorIndex
 
     folder = tmp_path / "folder"
     folder.mkdir()
     for name in ("a", "b", "c"):
-        (folder / f"{name}.txt").write_text(f"Article {name} reports that the parliament voted on Sunday.\n", encoding="utf-8")
+        (folder / f"{name}.txt").write_text(
+            f"Article {name} reports that the parliament voted on Sunday.\n", encoding="utf-8"
+        )
 
     def down(self, chunks, vectors):  # noqa: ANN001, ANN202
         raise ConnectionError("server went away")
@@ -149,7 +164,9 @@ def test_same_named_pages_in_two_runs_never_replace_each_other(fast_embedder, ru
     code, out, _ = run_cli("sources", "--index", index, "--json")
     assert {s["source"] for s in json.loads(out)["sources"]} == {str(bbc), str(cnn)}
     # A new version of the same page replaces it, under the same id.
-    bbc.write_text(bbc.read_text(encoding="utf-8").replace("</p>", " An update was added later.</p>"), encoding="utf-8")
+    bbc.write_text(
+        bbc.read_text(encoding="utf-8").replace("</p>", " An update was added later.</p>"), encoding="utf-8"
+    )
     code, out, err = run_cli("ingest", str(bbc), "--index", index, "--json")
     assert code == 0 and json.loads(out)["replaced"] == [default_doc_id(bbc)], err
     code, out, err = run_cli("show", f"{default_doc_id(cnn)}:0-5", "--index", index, "--json")
@@ -159,7 +176,10 @@ def test_same_named_pages_in_two_runs_never_replace_each_other(fast_embedder, ru
 
 
 def test_an_explicit_id_from_another_source_is_refused_naming_both(fast_embedder, run_cli, tmp_path: Path):
-    for outlet, text in (("bbc", "The BBC reports the vote on Sunday."), ("cnn", "CNN reports the vote on Monday.")):
+    for outlet, text in (
+        ("bbc", "The BBC reports the vote on Sunday."),
+        ("cnn", "CNN reports the vote on Monday."),
+    ):
         (tmp_path / outlet).mkdir()
         (tmp_path / outlet / "story.txt").write_text(f"---\nid: story\n---\n{text}\n", encoding="utf-8")
     index = str(tmp_path / "index")
@@ -178,16 +198,21 @@ def test_an_explicit_id_from_another_source_is_refused_naming_both(fast_embedder
     assert code == 0 and json.loads(out)["unchanged"] == ["story"], err
 
 
-def test_an_index_with_stem_only_ids_keeps_them(fast_embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """An index built before doc_ids carried a hash: its articles keep their ids, same-named new files get their own."""
+def test_an_index_with_stem_only_ids_keeps_them(
+    fast_embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """An index from before doc_ids carried a hash keeps its ids; a same-named new file gets its own."""
     folder = tmp_path / "old"
     folder.mkdir()
-    (folder / "index.txt").write_text("The council met on Sunday and voted on the budget.\n", encoding="utf-8")
+    (folder / "index.txt").write_text(
+        "The council met on Sunday and voted on the budget.\n", encoding="utf-8"
+    )
     (folder / "lines.jsonl").write_text('{"text": "A line article about the vote."}\n', encoding="utf-8")
     settings = settings_for(tmp_path / "index")
     with monkeypatch.context() as old_code:  # ids as the old loader made them; no origins, no scheme
         old_code.setattr(
-            "qa.ingest.loaders.default_doc_id", lambda path, line=None: slugify(path.stem if line is None else f"{path.stem}-{line}")
+            "qa.ingest.loaders.default_doc_id",
+            lambda path, line=None: slugify(path.stem if line is None else f"{path.stem}-{line}"),
         )
         assert sorted(ingest([folder], settings).added) == ["index", "lines-1"]
     db = sqlite3.connect(tmp_path / "index" / "manifest.sqlite")
@@ -197,10 +222,14 @@ def test_an_index_with_stem_only_ids_keeps_them(fast_embedder, tmp_path: Path, m
     db.close()
 
     assert sorted(ingest([folder], settings).unchanged) == ["index", "lines-1"]
-    (folder / "index.txt").write_text("The council met on Sunday and voted on a new budget.\n", encoding="utf-8")
+    (folder / "index.txt").write_text(
+        "The council met on Sunday and voted on a new budget.\n", encoding="utf-8"
+    )
     other = tmp_path / "other"
     other.mkdir()
-    (other / "index.txt").write_text("Another outlet's page, also saved as index.txt, about the vote.\n", encoding="utf-8")
+    (other / "index.txt").write_text(
+        "Another outlet's page, also saved as index.txt, about the vote.\n", encoding="utf-8"
+    )
     report = ingest([folder, other], settings)
     assert report.replaced == ["index"] and report.unchanged == ["lines-1"]
     assert report.added == [default_doc_id(other / "index.txt")]
@@ -211,7 +240,9 @@ def test_an_index_with_stem_only_ids_keeps_them(fast_embedder, tmp_path: Path, m
     assert_clean(snapshot(tmp_path / "index"))
 
 
-def test_progress_counts_articles_of_one_large_jsonl_and_embedded_chunks(fast_embedder, tmp_path: Path, monkeypatch):
+def test_progress_counts_articles_of_one_large_jsonl_and_embedded_chunks(
+    fast_embedder, tmp_path: Path, monkeypatch
+):
     monkeypatch.setenv("QA_TEST_BATCH_CHUNKS", "5")
     monkeypatch.setenv("QA_TEST_EMBED_SLICE", "2")
     rows = sample_rows()

@@ -222,8 +222,8 @@ class Store:
             for article, chunks in batch:
                 stale.extend(self._delete(article.doc_id))
                 self.db.execute(
-                    "INSERT INTO articles (doc_id, source, title, outlet, published, url, text, sha256, body_start, "
-                    "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO articles (doc_id, source, title, outlet, published, url, text, sha256, "
+                    "body_start, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (article.doc_id, article.source, article.title, article.outlet, article.published,
                      article.url, article.text, article.sha256, article.body_start, article.origin),
                 )

@@ -152,7 +152,7 @@ class VectorIndex:
         return self._max_batch
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Write chunk vectors in batches Chroma accepts; ids carry the content hash, so a re-run overwrites."""
+        """Write chunk vectors in batches Chroma accepts; ids carry the content hash (a re-run overwrites)."""
         if not chunks:
             return
         vectors = vectors.astype(np.float32)

@@ -31,10 +31,11 @@ LEGACY_DOC_ID_META = "legacy_doc_ids"
 #   QA_TEST_CRASH_AT=POINT[:N]  SIGKILL this process the N-th time (default 1) the write path
 #                               reaches POINT (one of CRASH_POINTS), as a power cut would.
 #   QA_TEST_BATCH_CHUNKS=N      commit batches of N chunks, so a small corpus has many commit points.
-#   QA_TEST_SIGNAL_AT=POINT:N:SIG  send this process SIG (SIGINT, SIGTERM) there instead (tests/test_interrupt.py).
+#   QA_TEST_SIGNAL_AT=POINT:N:SIG  send SIG (SIGINT, SIGTERM) there instead (tests/test_interrupt.py).
 #   QA_TEST_EMBED_SLICE=N       embed N chunks per call, so a small batch has many interrupt points.
 CRASH_POINTS = (
-    "recovered", "sliced", "embedded", "pending", "upserted", "committed", "cleaned", "rebuild-cleared", "removed",
+    "recovered", "sliced", "embedded", "pending", "upserted", "committed", "cleaned",
+    "rebuild-cleared", "removed",
 )
 _crash_counts: dict[str, int] = {}
 _signal_counts: dict[str, int] = {}
@@ -51,7 +52,8 @@ def _checkpoint(point: str) -> None:
             continue
         counts[point] = counts.get(point, 0) + 1
         if counts[point] == int(nth or 1):
-            os.kill(os.getpid(), signal.SIGKILL if variable == "QA_TEST_CRASH_AT" else signal.Signals[sig or "SIGINT"])
+            chosen = signal.SIGKILL if variable == "QA_TEST_CRASH_AT" else signal.Signals[sig or "SIGINT"]
+            os.kill(os.getpid(), chosen)
 
 
 def _batch_chunks() -> int:
@@ -107,7 +109,7 @@ class _StopRequested(Exception):
 
 
 class _Systemic(Exception):
-    """The same failure hit articles one after another: the index or its server is at fault, not an article."""
+    """The same failure hit articles one after another: the index or its server is at fault."""
 
 
 # The same error for this many articles in a row stops the run instead of failing every article.
@@ -301,10 +303,11 @@ class _Ingest:
 
     def _systemic_now(self, exc: Exception) -> bool:
         """An embedder (model or endpoint) or a Chroma server failure is never one article's fault."""
-        return isinstance(exc, EmbedderError) or (isinstance(exc, IndexStateError) and bool(self.settings.chroma_url))
+        server_down = isinstance(exc, IndexStateError) and bool(self.settings.chroma_url)
+        return isinstance(exc, EmbedderError) or server_down
 
     def _failed(self, item: _Item, exc: Exception) -> None:
-        reason = str(exc) if isinstance(exc, QAError) else f"{type(exc).__name__}: {exc}"
+        reason = _reason(exc)
         last, count = self.repeats
         self.repeats = (reason, count + 1 if reason == last else 1)
         if self.repeats[1] >= SYSTEMIC_REPEATS:
@@ -350,7 +353,8 @@ class _Ingest:
         try:
             corpus.vectors.upsert(chunks, vectors)
             _checkpoint("upserted")
-            stale = corpus.store.commit_articles([(item.article, item.chunks) for item in items])  # stale ids become pending
+            # The superseded (stale) chunk ids become pending in the same transaction.
+            stale = corpus.store.commit_articles([(item.article, item.chunks) for item in items])
         except BaseException:
             _discard_uncommitted(corpus)
             raise
@@ -366,8 +370,13 @@ class _Ingest:
             corpus.vectors.delete(stale)
             corpus.store.clear_pending(stale)
         except Exception as exc:  # committed already; the stale ids stay pending for the next ingest
-            raise _Systemic(str(exc) if isinstance(exc, QAError) else f"{type(exc).__name__}: {exc}") from None
+            raise _Systemic(_reason(exc)) from None
         _checkpoint("cleaned")
+
+
+def _reason(exc: Exception) -> str:
+    """A failure as the user reads it: qa's own errors are sentences, others keep their type."""
+    return str(exc) if isinstance(exc, QAError) else f"{type(exc).__name__}: {exc}"
 
 
 def _discard_uncommitted(corpus: Corpus) -> None:

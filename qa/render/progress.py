@@ -23,8 +23,10 @@ def _short(path: str) -> str:
 
 
 @contextmanager
-def progress_bar(enabled: bool = True, console: "Console | None" = None) -> Iterator[Callable[[Progress], None]]:
-    """Yield a callback that updates the display; nothing is drawn when ``enabled`` is false (not a terminal)."""
+def progress_bar(
+    enabled: bool = True, console: "Console | None" = None
+) -> Iterator[Callable[[Progress], None]]:
+    """Yield a callback that updates the display; nothing is drawn unless ``enabled`` (a terminal)."""
     if not enabled:
         yield lambda p: None
         return
@@ -38,7 +40,10 @@ def progress_bar(enabled: bool = True, console: "Console | None" = None) -> Iter
 
         def render(self, task: "Task") -> "Text":
             speed = task.finished_speed or task.speed
-            return Text("" if speed is None else f"{speed:,.1f} {task.fields.get('unit', '')}/s", style="progress.data.speed")
+            return Text(
+                "" if speed is None else f"{speed:,.1f} {task.fields.get('unit', '')}/s",
+                style="progress.data.speed",
+            )
 
     display = RichProgress(
         TextColumn("{task.fields[label]}", markup=False),
@@ -54,7 +59,9 @@ def progress_bar(enabled: bool = True, console: "Console | None" = None) -> Iter
     chunks = display.add_task("chunks", total=None, label="embedding", unit="chunks", visible=False)
 
     def update(p: Progress) -> None:
-        display.update(articles, completed=p.done, total=max(p.total, p.done, 1), label=_short(p.path) or "done")
+        display.update(
+            articles, completed=p.done, total=max(p.total, p.done, 1), label=_short(p.path) or "done"
+        )
         if p.chunks_total and p.chunks_done == 0:
             display.reset(chunks, total=p.chunks_total, visible=True)  # a new commit batch starts embedding
         elif p.chunks_total:
