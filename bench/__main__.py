@@ -4,6 +4,7 @@ python -m bench                 # full run (~10-15 min on 2 cores): writes bench
                                 # bench/results.json
 python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
 python -m bench.sentences       # item 8 alone (~30 s): merged into results.json, RESULTS.md re-rendered
+python -m bench --only large    # item 9: one multi-MB article vs the bare embedder on its chunks (~4 min)
 python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes
                                 # nothing unless --out)
 python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
@@ -24,7 +25,7 @@ from typing import Any
 
 from bench import common, report
 
-ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences")
+ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large")
 HERE = Path(__file__).resolve().parent
 
 
@@ -85,6 +86,13 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
         from bench import sentences
 
         results["sentences"] = sentences.run(quick=quick)
+    if "large" in only:
+        _log("9. one multi-MB article: ingest vs the bare embedder on its chunks")
+        from bench import large_article
+
+        results["large"] = large_article.run(
+            work / "large", megabytes=0.5 if quick else 4.0, rounds=1 if quick else 2
+        )
     results["load_after"] = common.load_average()
     return results
 

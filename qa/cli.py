@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -23,14 +23,34 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # never print locals (an API key could be among them)
 )
 
-IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="Index directory (env QA_INDEX; default .qa-index).", show_default=False)]
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option("--index", help="Index directory (env QA_INDEX; default .qa-index).", show_default=False),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout, nothing else.")]
-KOpt = Annotated[Optional[int], typer.Option("--k", min=1, max=100, help="Passages to retrieve (env QA_K; default 6).", show_default=False)]
-OfflineOpt = Annotated[bool, typer.Option("--offline", help="Use the extractive reader even if an LLM is configured.")]
+KOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--k", min=1, max=100, help="Passages to retrieve (env QA_K; default 6).", show_default=False
+    ),
+]
+OfflineOpt = Annotated[
+    bool, typer.Option("--offline", help="Use the extractive reader even if an LLM is configured.")
+]
 
 
-def _settings(index: Optional[Path]) -> Settings:
-    return load_settings(index=index)
+# The API key to mask in output, resolved once per process (main() resets it for in-process runs).
+_secret: str | None = None
+
+
+def _settings(index: Path | None) -> Settings:
+    global _secret
+    warnings: list[str] = []
+    settings = load_settings(index=index, on_warning=warnings.append)
+    _secret = settings.openai_api_key.strip()
+    for warning in warnings:
+        notice(f"warning: {warning}")
+    return settings
 
 
 def _not_blank(value: str) -> str:
@@ -42,10 +62,13 @@ def _not_blank(value: str) -> str:
 def _without_secrets(message: str) -> str:
     # Defence in depth: whichever module wrote a notice or an error (an endpoint may echo the
     # key in its error body), the configured API key never reaches the terminal.
-    try:
-        key = load_settings().openai_api_key.strip()
-    except QAError:
-        key = ""
+    global _secret
+    if _secret is None:
+        try:
+            _secret = load_settings().openai_api_key.strip()
+        except QAError:
+            _secret = ""
+    key = _secret
     return message.replace(key, "***") if len(key) >= 8 else message
 
 
@@ -65,7 +88,9 @@ def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .md, .html, .jsonl.")],
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Empty the index first (needed after changing QA_EMBEDDING).")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Empty the index first (needed after changing QA_EMBEDDING).")
+    ] = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -78,12 +103,20 @@ def ingest(
         report = run_ingest(paths, settings, rebuild=rebuild, on_progress=on_progress, on_notice=notice)
     for message in report.failed:
         notice(f"error: {message}")
-    summary = (
+    counts = (
         f"{len(report.added)} added, {len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
-        f"{len(report.failed)} failed ({report.chunks} chunks written) — index: {settings.index}"
+        f"{len(report.failed)} failed ({report.chunks} chunks written)"
     )
-    _emit(as_json, report.as_dict(), summary)
-    if report.failed:
+    if report.error:
+        notice(f"error: {report.error}")
+    if report.interrupted:
+        # The summary of an interrupted run goes to stderr; --json still gets its document on stdout.
+        notice(f"interrupted: {counts}; run the same command again to continue")
+        if as_json:
+            _emit(True, report.as_dict(), "")
+        raise typer.Exit(130)
+    _emit(as_json, report.as_dict(), f"{counts} — index: {settings.index}")
+    if report.failed or report.error:
         raise typer.Exit(1)
 
 
@@ -118,12 +151,17 @@ def remove(
 
 
 @app.command()
-def search(query: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt = None, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+def search(
+    query: Annotated[str, typer.Argument(callback=_not_blank)],
+    k: KOpt = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Show the passages that best match a query (dense + BM25, fused)."""
     from qa.index.corpus import Corpus
+    from qa.index.search import search as run_search
     from qa.render.json import search_json
     from qa.render.terminal import search_text
-    from qa.index.search import search as run_search
 
     settings = _settings(index)
     with Corpus(settings) as corpus:
@@ -132,7 +170,13 @@ def search(query: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt =
 
 
 @app.command()
-def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt = None, offline: OfflineOpt = False, index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+def ask(
+    question: Annotated[str, typer.Argument(callback=_not_blank)],
+    k: KOpt = None,
+    offline: OfflineOpt = False,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Answer a question from the articles, with verified citations."""
     from qa.answer.ask import ask as run_ask
     from qa.answer.ask import make_reader
@@ -147,17 +191,27 @@ def ask(question: Annotated[str, typer.Argument(callback=_not_blank)], k: KOpt =
 
 
 @app.command()
-def show(ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed beside each citation.")], index: IndexOpt = None, as_json: JsonOpt = False) -> None:
-    """Print a cited span inside its sentence, to check a citation."""
-    from qa.index.corpus import Corpus
+def show(
+    ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed beside each citation.")],
+    in_bytes: Annotated[
+        bool, typer.Option("--bytes", help="Also print the span's UTF-8 byte offsets (always in --json).")
+    ] = False,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a cited span inside its sentence, to check a citation (offsets count Unicode characters)."""
     from qa.answer.spans import show as run_show
+    from qa.index.corpus import Corpus
 
     with Corpus(_settings(index)) as corpus:
         view = run_show(corpus, ref)
     before = view.context[: view.start - view.context_start]
     after = view.context[view.end - view.context_start :]
     label = source_label(view.outlet, view.title, view.doc_id)
-    _emit(as_json, asdict(view), f"{label} ({view.source})\n{before}»{view.text}«{after}")
+    where = f"{label} ({view.source})"
+    if in_bytes:
+        where += f"\nbytes {view.byte_start}-{view.byte_end} of the article's text in UTF-8"
+    _emit(as_json, asdict(view), f"{where}\n{before}»{view.text}«{after}")
 
 
 # The spellings before --min METRIC=X; main() still accepts them.
@@ -172,7 +226,9 @@ def _thresholds(minimums: list[str]) -> dict[str, float]:
         name, sep, raw = item.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or name not in GATED:
-            raise typer.BadParameter(f"{item!r}: expected METRIC=X with METRIC one of {', '.join(GATED)}.", param_hint="--min")
+            raise typer.BadParameter(
+                f"{item!r}: expected METRIC=X with METRIC one of {', '.join(GATED)}.", param_hint="--min"
+            )
         try:
             value = float(raw)
         except ValueError:
@@ -200,35 +256,111 @@ def _old_min_options(argv: list[str]) -> list[str]:
 
 @app.command("eval")
 def eval_command(
-    sets: Annotated[Optional[list[Path]], typer.Option("--set", help="Question set (JSONL); repeat for several (default: eval/questions.jsonl). Its articles are listed in SET.articles beside it.", show_default=False)] = None,
-    articles: Annotated[Optional[list[Path]], typer.Option("--articles", help="Article files/folders to index instead of the set's SET.articles list; repeatable.", show_default=False)] = None,
-    live: Annotated[bool, typer.Option("--live", help="Use the configured model (OPENAI_API_KEY / OPENAI_BASE_URL, QA_MODEL).")] = False,
+    sets: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--set",
+            help=(
+                "Question set (JSONL); repeat for several (default: eval/questions.jsonl). "
+                "Its articles are listed in SET.articles beside it."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    articles: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--articles",
+            help="Article files/folders to index instead of the set's SET.articles list; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    live: Annotated[
+        bool,
+        typer.Option("--live", help="Use the configured model (OPENAI_API_KEY / OPENAI_BASE_URL, QA_MODEL)."),
+    ] = False,
     offline: Annotated[bool, typer.Option("--offline", help="Use the extractive reader (no model).")] = False,
-    record: Annotated[Optional[Path], typer.Option("--record", help="Save every model request and reply to FILE (with --live, or the simulated model).", show_default=False)] = None,
-    replay: Annotated[Optional[Path], typer.Option("--replay", help="Serve the model's replies from a --record FILE, offline; fails if a request was not recorded.", show_default=False)] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record",
+            help="Save every model request and reply to FILE (with --live, or the simulated model).",
+            show_default=False,
+        ),
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            "--replay",
+            help=(
+                "Serve the model's replies from a --record FILE, offline; "
+                "fails if a request was not recorded."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     k: KOpt = None,
-    compare: Annotated[bool, typer.Option("--compare", help="Also run the simulated and extractive readers side by side (on with --report).")] = False,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Write a Markdown report (model, prompt hashes, date, readers side by side) to PATH.", show_default=False)] = None,
-    minimums: Annotated[Optional[list[str]], typer.Option("--min", metavar="METRIC=X", help="Exit 1 if METRIC is below X (0-1); repeatable. Metrics: accuracy, citation_validity, citation_support, recall_at_k, mrr, not_found_precision, not_found_recall.", show_default=False)] = None,
-    index: Annotated[Optional[Path], typer.Option("--index", help="Ingest the set's articles into this index instead of a temporary one.", show_default=False)] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare", help="Also run the simulated and extractive readers side by side (on with --report)."
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write a Markdown report (model, prompt hashes, date, readers side by side) to PATH.",
+            show_default=False,
+        ),
+    ] = None,
+    minimums: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min",
+            metavar="METRIC=X",
+            help=(
+                "Exit 1 if METRIC is below X (0-1); repeatable. Metrics: accuracy, citation_validity, "
+                "citation_support, recall_at_k, mrr, not_found_precision, not_found_recall."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    index: Annotated[
+        Path | None,
+        typer.Option(
+            "--index",
+            help="Ingest the set's articles into this index instead of a temporary one.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score readers on a factual question set; offline by default (a simulated model behind the real openai client)."""
+    """Score readers on a factual question set; offline by default (a simulated model, real openai client)."""
     import shlex
 
-    from qa.evaluation.render import report_json, report_text, write_report
     from qa.evaluation.questions import DEFAULT_SET
+    from qa.evaluation.render import report_json, report_text, write_report
     from qa.evaluation.runner import EvalOptions, run_eval
 
     if sum((live, offline, replay is not None)) > 1:
         raise typer.BadParameter("choose at most one of --live, --offline and --replay.")
     if record is not None and (offline or replay is not None):
-        raise typer.BadParameter("--record saves model replies: use it with --live (or the default simulated model), not --offline or --replay.")
+        raise typer.BadParameter(
+            "--record saves model replies: use it with --live (or the default simulated model), "
+            "not --offline or --replay."
+        )
     thresholds = _thresholds(minimums or [])
     options = EvalOptions(
         sets=tuple(sets or [DEFAULT_SET]),
         articles=tuple(articles or ()),
-        reader="live" if live else "extractive" if offline else "replay" if replay is not None else "simulated",
+        reader="live"
+        if live
+        else "extractive"
+        if offline
+        else "replay"
+        if replay is not None
+        else "simulated",
         record=record,
         replay=replay,
         k=k,
@@ -250,31 +382,54 @@ def eval_command(
 
 @app.command()
 def summarize(
-    topic: Annotated[Optional[str], typer.Option("--topic", help="Brief only the articles matching this topic (default: all).", show_default=False)] = None,
-    words: Annotated[int, typer.Option("--words", min=40, max=2000, help="Length of the briefing body in words; differences add up to 60% more.")] = 250,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic", help="Brief only the articles matching this topic (default: all).", show_default=False
+        ),
+    ] = None,
+    words: Annotated[
+        int,
+        typer.Option(
+            "--words",
+            min=40,
+            max=2000,
+            help="Length of the briefing body in words; differences add up to 60% more.",
+        ),
+    ] = 250,
     offline: OfflineOpt = False,
-    output_format: Annotated[str, typer.Option("--format", help="Output format without --json: md or text.")] = "md",
+    output_format: Annotated[
+        str, typer.Option("--format", help="Output format without --json: md or text.")
+    ] = "md",
     index: IndexOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a neutral briefing across outlets: every sentence cited, differences made explicit."""
     from qa.briefing.summarize import summarize as run_summarize
+    from qa.index.corpus import Corpus
     from qa.render.json import briefing_json
     from qa.render.markdown import briefing_markdown
     from qa.render.terminal import briefing_text
-    from qa.index.corpus import Corpus
 
     if output_format not in ("md", "text"):
         raise typer.BadParameter("--format must be md or text.")
     with Corpus(_settings(index)) as corpus:
         briefing = run_summarize(corpus, topic, words, offline=offline, on_notice=notice)
     if briefing.dropped:
-        notice(f"{len(briefing.dropped)} sentence(s) left out of the briefing: their citations did not verify.")
-    _emit(as_json, briefing_json(briefing), briefing_markdown(briefing) if output_format == "md" else briefing_text(briefing))
+        notice(
+            f"{len(briefing.dropped)} sentence(s) left out of the briefing: their citations did not verify."
+        )
+    _emit(
+        as_json,
+        briefing_json(briefing),
+        briefing_markdown(briefing) if output_format == "md" else briefing_text(briefing),
+    )
 
 
 def main() -> None:
     """Console entry point: domain errors become one line on stderr and exit code 1."""
+    global _secret
+    _secret = None
     try:
         app(args=_old_min_options(sys.argv[1:]))  # usage errors exit 2, typer.Exit carries its code
     except QAError as exc:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+import io
 import math
 import os
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, cast
 
 from qa.errors import ConfigError
 
@@ -19,20 +23,43 @@ def _setting(env: str, default: Any, description: str) -> Any:
 class Settings:
     """Every knob qa has; each field documents itself and names its environment variable."""
 
-    index: Path = _setting("QA_INDEX", Path(".qa-index"), "Directory of the local index (Chroma data and qa's manifest).")
-    chroma_url: str = _setting("QA_CHROMA_URL", "", "http://host:port of a Chroma server; empty means the embedded PersistentClient in --index.")
-    collection: str = _setting("QA_COLLECTION", "qa-chunks", "Name of the Chroma collection holding the chunks.")
-    embedding: str = _setting("QA_EMBEDDING", "minilm", "Embedder: 'minilm' (bundled, offline), 'local:/path/to/model-dir', or 'openai:<model>'.")
-    openai_api_key: str = _setting("OPENAI_API_KEY", "", "API key for the OpenAI-compatible endpoint; never printed.")
-    openai_base_url: str = _setting("OPENAI_BASE_URL", "", "Base URL of an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server); empty means api.openai.com.")
+    index: Path = _setting(
+        "QA_INDEX", Path(".qa-index"), "Directory of the local index (Chroma data and qa's manifest)."
+    )
+    chroma_url: str = _setting(
+        "QA_CHROMA_URL",
+        "",
+        "http://host:port of a Chroma server; empty means the embedded PersistentClient in --index.",
+    )
+    collection: str = _setting(
+        "QA_COLLECTION", "qa-chunks", "Name of the Chroma collection holding the chunks."
+    )
+    embedding: str = _setting(
+        "QA_EMBEDDING",
+        "minilm",
+        "Embedder: 'minilm' (bundled, offline), 'local:/path/to/model-dir', or 'openai:<model>'.",
+    )
+    openai_api_key: str = _setting(
+        "OPENAI_API_KEY", "", "API key for the OpenAI-compatible endpoint; never printed."
+    )
+    openai_base_url: str = _setting(
+        "OPENAI_BASE_URL",
+        "",
+        "Base URL of an OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp server); "
+        "empty means api.openai.com.",
+    )
     model: str = _setting("QA_MODEL", "gpt-4o-mini", "Chat model used by the LLM reader.")
     timeout: float = _setting("QA_TIMEOUT", 60.0, "Seconds before one LLM request times out.")
-    max_retries: int = _setting("QA_MAX_RETRIES", 2, "Retries for 429/5xx/timeouts, done by the openai client itself.")
+    max_retries: int = _setting(
+        "QA_MAX_RETRIES", 2, "Retries for 429/5xx/timeouts, done by the openai client itself."
+    )
     chunk_size: int = _setting("QA_CHUNK_SIZE", 700, "Target chunk length in characters.")
     chunk_overlap: int = _setting("QA_CHUNK_OVERLAP", 100, "Characters shared by neighbouring chunks.")
     k: int = _setting("QA_K", 6, "Passages retrieved per question.")
     max_file_mb: float = _setting("QA_MAX_FILE_MB", 20.0, "Files larger than this are refused at ingest.")
-    lock_timeout: float = _setting("QA_LOCK_TIMEOUT", 120.0, "Seconds an ingest waits for another ingest on the same index.")
+    lock_timeout: float = _setting(
+        "QA_LOCK_TIMEOUT", 120.0, "Seconds an ingest waits for another ingest on the same index."
+    )
 
     @property
     def llm_configured(self) -> bool:
@@ -40,30 +67,79 @@ class Settings:
         return bool(self.openai_api_key or self.openai_base_url)
 
 
+_ENV_NAMES = tuple(f.metadata["env"] for f in fields(Settings))
+
+
 def describe() -> list[tuple[str, str, str]]:
     """Return (env var, default, description) for every setting, for docs and .env.example."""
     return [(f.metadata["env"], str(f.default), f.metadata["description"]) for f in fields(Settings)]
 
 
-def _read_dotenv(path: Path) -> dict[str, str]:
+# Variables qa reads only in tests (qa/ingest/pipeline.py); never reported as unknown.
+_TEST_PREFIX = "QA_TEST_"
+_NAME = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _ours(name: str) -> bool:
+    return name.startswith(("QA_", "OPENAI_")) or name in _ENV_NAMES
+
+
+def _read_dotenv(path: Path, on_warning: Callable[[str], None]) -> dict[str, str]:
+    """Parse ``path`` with python-dotenv's parser (no interpolation, nothing exported to os.environ).
+
+    A line qa cannot use is an error when it names one of qa's settings and a warning otherwise:
+    one line naming the file, the line number and what is wrong.
+    """
+    from dotenv.parser import parse_stream
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc}).") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path} line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8."
+        ) from None
     values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.key is None and not binding.error:
+            continue  # a comment or a blank line
+        where = f"{path} line {binding.original.line}"
+        if binding.error or binding.value is None:
+            named = _NAME.match(binding.original.string)
+            name = binding.key or (named.group(1) if named else "")
+            problem = (
+                f"{where}: {name} has no '=' (write {name}=VALUE)"
+                if name
+                else f"{where}: cannot parse {binding.original.string.strip()[:40]!r} (expected NAME=VALUE)"
+            )
+            if name and _ours(name):
+                raise ConfigError(problem + ".")
+            on_warning(problem + "; the line is ignored.")
             continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
+        assert binding.key is not None
+        unknown = binding.key not in _ENV_NAMES and not binding.key.startswith(_TEST_PREFIX)
+        if binding.key.startswith("QA_") and unknown:
+            close = difflib.get_close_matches(binding.key, _ENV_NAMES, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            on_warning(f"{where}: unknown setting {binding.key}{hint}; it is ignored.")
+        values[binding.key] = binding.value
     return values
 
 
-def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env"), **overrides: Any) -> Settings:
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    dotenv: Path | None = Path(".env"),
+    on_warning: Callable[[str], None] = lambda message: None,
+    **overrides: Any,
+) -> Settings:
     """Build Settings from ``.env`` then the environment (which wins), then explicit overrides."""
-    source: dict[str, str] = _read_dotenv(dotenv) if dotenv is not None else {}
+    source: dict[str, str] = _read_dotenv(dotenv, on_warning) if dotenv is not None else {}
     source.update(os.environ if env is None else env)
     values: dict[str, Any] = {}
     for f in fields(Settings):
@@ -71,9 +147,13 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = Pa
         if raw is None or raw == "":
             continue
         try:
-            values[f.name] = type(f.default)(raw)
+            # Every default is a str, int, float or Path, whose type parses the raw text.
+            convert = cast(Callable[[str], Any], type(f.default))
+            values[f.name] = convert(raw)
         except ValueError:
-            raise ConfigError(f"{f.metadata['env']}={raw!r} is not a valid {type(f.default).__name__}.") from None
+            raise ConfigError(
+                f"{f.metadata['env']}={raw!r} is not a valid {type(f.default).__name__}."
+            ) from None
     settings = Settings(**values)
     clean = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(settings, **clean) if clean else settings
@@ -85,7 +165,10 @@ def _check_ranges(s: Settings) -> None:
     problems = [
         (s.k >= 1, f"QA_K={s.k} must be 1 or more"),
         (s.chunk_size >= 50, f"QA_CHUNK_SIZE={s.chunk_size} must be 50 or more"),
-        (0 <= s.chunk_overlap < s.chunk_size, f"QA_CHUNK_OVERLAP={s.chunk_overlap} must be 0 or more and below QA_CHUNK_SIZE"),
+        (
+            0 <= s.chunk_overlap < s.chunk_size,
+            f"QA_CHUNK_OVERLAP={s.chunk_overlap} must be 0 or more and below QA_CHUNK_SIZE",
+        ),
         (0 < s.max_file_mb < math.inf, f"QA_MAX_FILE_MB={s.max_file_mb} must be a positive number"),
         (0 < s.timeout < math.inf, f"QA_TIMEOUT={s.timeout} must be a positive number of seconds"),
         (s.max_retries >= 0, f"QA_MAX_RETRIES={s.max_retries} must be 0 or more"),

@@ -11,10 +11,23 @@ import re
 # Only characters that models and editors routinely swap belong here; every comparison of a quote
 # with an article (qa.answer.citations) and of an answer with its aliases folds both sides alike.
 TYPOGRAPHIC: dict[str, str] = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",  # ‘ ’ ‚ ‛ ′
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',  # “ ” „ ‟ ″
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",  # ‐ ‑ ‒ – —
-    "\u2015": "-", "\u2212": "-",  # ― −
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",  # ‘ ’ ‚ ‛ ′
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',  # “ ” „ ‟ ″
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",  # ‐ ‑ ‒ – —
+    "\u2015": "-",
+    "\u2212": "-",  # ― −
     "\u2026": "...",  # …
 }
 # Invisible characters that web text carries and models never reproduce.
@@ -29,10 +42,10 @@ def fold_typography(text: str) -> str:
 
 # Function words and question words: never evidence that a passage is about the question.
 STOPWORDS = frozenset(
-    "a an and are as at be been but by did do does for from had has have he her his how i if in into is it "
-    "its of on or she so than that the their them then there these they this those to was were what when "
-    "where which who whom whose why will with would you your about after before according said say says "
-    "tell many much".split()
+    "a an and are as at be been but by did do does for from had has have he her his how i if in into is "
+    "it its of on or she so than that the their them then there these they this those to was were what "
+    "when where which who whom whose why will with would you your about after before according said say "
+    "says tell many much".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion"
@@ -59,8 +72,8 @@ def terms(text: str) -> set[str]:
 
 
 _ABBREVIATIONS = frozenset(
-    "u.s u.k u.n e.u mr mrs ms dr prof gen lt col sgt capt sen sens rep reps gov st jr sr inc corp co ltd "
-    "jan feb mar apr jun jul aug sep sept oct nov dec no vs etc approx est dept h.r res".split()
+    "u.s u.k u.n e.u mr mrs ms dr prof gen lt col sgt capt sen sens rep reps gov st jr sr inc corp co "
+    "ltd jan feb mar apr jun jul aug sep sept oct nov dec no vs etc approx est dept h.r res".split()
 )
 # A boundary: terminal punctuation, optional closing quote/bracket, whitespace, then an opener.
 _BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?\w)")

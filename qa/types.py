@@ -22,6 +22,11 @@ class Article:
     sha256: str
     # Offset where the body starts: front matter is excluded by offset, never cut out.
     body_start: int = 0
+    # Where the article came from: the resolved file path, plus ":LINE" for a JSONL line.
+    # Two articles are from the same source when their files (or their URLs) are the same.
+    origin: str = ""
+    # True when the doc_id was given (front matter, sidecar or JSONL "id"), not derived from the path.
+    id_given: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,12 @@ class Hit:
     def narrowed(self, article_text: str, start: int, end: int) -> Hit:
         """The same article's span ``article_text[start:end]`` instead of this hit's, unscored."""
         return replace(
-            self, chunk_id=f"{self.doc_id}:{start}-{end}", start=start, end=end, text=article_text[start:end], score=0.0
+            self,
+            chunk_id=f"{self.doc_id}:{start}-{end}",
+            start=start,
+            end=end,
+            text=article_text[start:end],
+            score=0.0,
         )
 
 

@@ -9,16 +9,13 @@ is there, on one AllSides event too). The last tests pin the two search changes 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-
 from bench import common, report
 from qa.index.corpus import Corpus
-from tests.helpers.seeds import ROOT
 
 pytestmark = pytest.mark.slow  # real child processes; still run by .ci/run
 
@@ -48,7 +45,12 @@ def ingest_result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_ingest_bench(ingest_result: dict[str, Any]) -> None:
     real, grown, incremental = ingest_result["real"], ingest_result["growth"], ingest_result["incremental"]
-    assert real["chunks"] == 12 and not real["failed"] and real["bare_chunks_per_s"] > 0 and real["ingest_chunks_per_s"] > 0
+    assert (
+        real["chunks"] == 12
+        and not real["failed"]
+        and real["bare_chunks_per_s"] > 0
+        and real["ingest_chunks_per_s"] > 0
+    )
     assert grown[0]["chunks"] >= 40 and grown[0]["reused_vectors"] and grown[0]["peak_rss_mb"] > 0
     assert incremental["added"] == 1 and incremental["floor_s"] > 0
 
@@ -57,7 +59,9 @@ def test_query_bench(ingest_result: dict[str, Any], tmp_path: Path) -> None:
     from bench import query_speed
 
     questions = [q["question"] for q in common.load_questions(common.SAMPLE_QUESTIONS)][:3]
-    result = query_speed.run({"40": Path(ingest_result["growth"][0]["index"])}, questions, tmp_path, warm_rounds=1, cold_rounds=1)
+    result = query_speed.run(
+        {"40": Path(ingest_result["growth"][0]["index"])}, questions, tmp_path, warm_rounds=1, cold_rounds=1
+    )
     size = result["sizes"][0]
     assert size["warm"]["queries"] == 3 and size["warm"]["p95_ms"] > 0
     assert size["cold"]["status"] in ("answered", "not_found") and size["cold"]["floor_s"] > 0
@@ -70,11 +74,24 @@ def test_retrieval_bench_and_report(ingest_result: dict[str, Any], tmp_path: Pat
     modes = result["sample"]["modes"]
     assert set(modes) == {"hybrid", "dense", "bm25", "hybrid-rrf"}
     assert all(0.0 <= m["recall_at_5"] <= 1.0 for m in modes.values())
-    text = report.render({
-        "machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1,
-        "ingest": ingest_result, "retrieval": result,
-        "startup": {"rounds": 1, "help_s": 0.3, "python_s": 0.02, "help_beyond_python_s": 0.28, "target_s": 0.5, "pass": True},
-    })
+    text = report.render(
+        {
+            "machine": common.machine(),
+            "command": "pytest",
+            "date": "today",
+            "minutes": 0.1,
+            "ingest": ingest_result,
+            "retrieval": result,
+            "startup": {
+                "rounds": 1,
+                "help_s": 0.3,
+                "python_s": 0.02,
+                "help_beyond_python_s": 0.28,
+                "target_s": 0.5,
+                "pass": True,
+            },
+        }
+    )
     assert "## Summary" in text and "PASS" in text
 
 
@@ -88,10 +105,19 @@ def test_arousal_bench_on_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     assert row["outlets_cited"] >= 2 and result["every_citation_verified"] and row["sentences"] >= 1
     for text in ("sources", "briefing", "briefing_all", "lead"):
         assert 0.0 <= result["means"][text]["charged_rate"] <= 1.0
-    assert result["paired_charged"]["lower"] + result["paired_charged"]["equal"] + result["paired_charged"]["higher"] == 1
+    assert (
+        result["paired_charged"]["lower"]
+        + result["paired_charged"]["equal"]
+        + result["paired_charged"]["higher"]
+        == 1
+    )
     if result["vader_installed"]:
-        assert result["means"]["sources"]["vader_intensity"] > 0 and isinstance(result["briefing_calmer_vader"], bool)
-    text = report.render({"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "arousal": result})
+        assert result["means"]["sources"]["vader_intensity"] > 0 and isinstance(
+            result["briefing_calmer_vader"], bool
+        )
+    text = report.render(
+        {"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "arousal": result}
+    )
     assert "## 7. Briefing arousal" in text and "| 7 |" in text
     if result["vader_installed"]:  # VADER is in the `bench` extra, not `dev`: CI's venv may lack it
         assert "0.1060 vs 0.1094" in text
@@ -99,9 +125,13 @@ def test_arousal_bench_on_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     # Without vaderSentiment the item still runs, and says "not measured" rather than failing.
     monkeypatch.setattr(arousal, "vader_lexicon", lambda: None)
     bare = arousal.run(n_events=1, events_path=common.SAMPLE)
-    assert not bare["vader_installed"] and bare["briefing_calmer_vader"] is None and bare["paired_vader"] is None
+    assert (
+        not bare["vader_installed"] and bare["briefing_calmer_vader"] is None and bare["paired_vader"] is None
+    )
     assert bare["means"]["briefing"]["vader_intensity"] is None and bare["every_briefing_cites_two_outlets"]
-    text = report.render({"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "arousal": bare})
+    text = report.render(
+        {"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "arousal": bare}
+    )
     row7 = next(line for line in text.splitlines() if line.startswith("| 7 |"))
     assert "not measured" in row7 and row7.endswith("| — |")
 
@@ -120,7 +150,11 @@ def test_arousal_bench_on_allsides() -> None:
     from bench import arousal
 
     result = arousal.run(n_events=1, events_path=common.EVENTS)
-    assert result["events"] == 1 and result["every_briefing_cites_two_outlets"] and result["every_citation_verified"]
+    assert (
+        result["events"] == 1
+        and result["every_briefing_cites_two_outlets"]
+        and result["every_citation_verified"]
+    )
 
 
 def test_sentences_bench_runs_or_says_why_not() -> None:
@@ -139,7 +173,9 @@ def test_sentences_bench_runs_or_says_why_not() -> None:
 # -- the search changes made for the benchmarks ----------------------------------------------------
 
 
-def test_bm25_leaves_out_terms_most_chunks_contain(seed_corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bm25_leaves_out_terms_most_chunks_contain(
+    seed_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import qa.index.manifest
 
     store = seed_corpus.store

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from qa.ingest.loaders import default_doc_id
 from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
 
 
@@ -26,12 +27,19 @@ def test_ingest_exits_1_when_a_file_failed_but_keeps_the_rest(run_cli, tmp_path:
     (tmp_path / "in" / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
     code, out, err = run_cli("ingest", str(tmp_path / "in"), "--index", str(tmp_path / "idx"), "--json")
     assert code == 1
-    assert json.loads(out)["added"] == ["ok"]
+    assert json.loads(out)["added"] == [default_doc_id(tmp_path / "in" / "ok.txt")]
     assert "bad.txt" in err and "Traceback" not in err
 
 
 def test_ask_offline_cites_the_attendance_span_verified(run_cli, seed_index_dir: Path):
-    code, out, err = run_cli("ask", "How many lawmakers attended the session?", "--offline", "--json", "--index", str(seed_index_dir))
+    code, out, err = run_cli(
+        "ask",
+        "How many lawmakers attended the session?",
+        "--offline",
+        "--json",
+        "--index",
+        str(seed_index_dir),
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["status"] == "answered" and doc["backend"] == "extractive"
@@ -53,6 +61,7 @@ def test_ask_without_llm_says_so_on_stderr_and_prints_citations(run_cli, seed_in
 
 def test_search_json_contract(run_cli, seed_index_dir: Path):
     code, out, _ = run_cli("search", "quorum", "--k", "3", "--json", "--index", str(seed_index_dir))
+    assert code == 0
     doc = json.loads(out)
     assert doc["query"] == "quorum" and len(doc["hits"]) == 3
     assert set(doc["hits"][0]) == {"doc_id", "source", "title", "outlet", "start", "end", "text", "score"}

@@ -1,8 +1,9 @@
 """Crash safety: `qa ingest` is SIGKILLed at dozens of points; the index must stay whole.
 
-Every case copies the seeds' index, then runs a real `qa ingest` process over 14 articles
-(2 changed seeds that replace the indexed ones, 12 new ones), committed in 5 batches, and
-kills it with SIGKILL:
+Every case copies a base index (the two seeds, ingested from files in the articles folder),
+then runs a real `qa ingest` process over 14 articles (2 changed seeds that replace the
+indexed ones from the same files, 12 new ones), committed in 5 batches, and kills it with
+SIGKILL:
 
 * at each named point of the write path (qa/ingest/pipeline.py ``QA_TEST_CRASH_AT``: after recovery,
   after embedding the first batch, and for every batch after recording pending ids, after the
@@ -33,8 +34,10 @@ from pathlib import Path
 
 import pytest
 
+from qa.config import load_settings
 from qa.ingest.chunking import chunk_article
 from qa.ingest.loaders import load_file
+from qa.ingest.pipeline import ingest
 from tests.helpers.index_checks import Snapshot, assert_clean, assert_whole, committed_articles, snapshot
 from tests.helpers.processes import QAForkServer, qa_env
 from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
@@ -51,8 +54,22 @@ NAMED_POINTS = ["recovered:1", "embedded:1"] + [
 
 @pytest.fixture(scope="module")
 def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """14 articles: 6 new, the 2 seeds changed (same doc_ids), 6 more new ones, in that file order."""
+    """14 articles: 6 new, the 2 seeds changed (same doc_ids), 6 more new ones, in that file order.
+
+    The seeds' first versions are ingested from the same b0/b1 files into the base index
+    (``base_index``) before they are changed: a new version replaces an article only when it
+    comes from the same source.
+    """
     folder = tmp_path_factory.mktemp("crash-articles")
+    for n, doc_id in enumerate((UNNAMED, GLOBAL_NEWS)):
+        original = (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8")
+        (folder / f"b{n}.txt").write_text(
+            f"---\nid: {doc_id}\ntitle: Seed {n}\n---\n{original}", encoding="utf-8"
+        )
+    report = ingest(
+        sorted(folder.iterdir()), load_settings(env={}, dotenv=None, index=_base_index_of(folder))
+    )
+    assert sorted(report.added) == [UNNAMED, GLOBAL_NEWS] and not report.failed
     rows = [
         json.loads(line)
         for line in (SEEDS.parent / "eval" / "allsides_sample.jsonl").read_text(encoding="utf-8").splitlines()
@@ -74,6 +91,16 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     assert max(batch_plan(folder).values()) == BATCHES  # the named kill points assume this
     return folder
+
+
+def _base_index_of(folder: Path) -> Path:
+    return folder.parent / f"{folder.name}-base-index"
+
+
+@pytest.fixture(scope="module")
+def base_index(articles: Path) -> Path:
+    """The index holding the seeds' first versions, from the same files the changed versions are in."""
+    return _base_index_of(articles)
 
 
 def batch_plan(folder: Path) -> dict[str, int]:
@@ -100,8 +127,8 @@ def new_versions(articles: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def old_versions(seed_index_dir: Path) -> dict[str, str]:
-    return {d: a.sha256 for d, a in snapshot(seed_index_dir).articles.items()}
+def old_versions(base_index: Path) -> dict[str, str]:
+    return {d: a.sha256 for d, a in snapshot(base_index).articles.items()}
 
 
 @pytest.fixture(scope="module")
@@ -163,17 +190,17 @@ def check_rerun_completes(index: Path, articles: Path, run_cli, new: dict[str, s
     assert {d: a.sha256 for d, a in snap.articles.items()} == new
 
 
-def _copy(seed_index_dir: Path, tmp_path: Path) -> Path:
+def _copy(base_index: Path, tmp_path: Path) -> Path:
     index = tmp_path / "index"
-    shutil.copytree(seed_index_dir, index)
+    shutil.copytree(base_index, index)
     return index
 
 
 @pytest.mark.parametrize("crash_at", NAMED_POINTS)
 def test_sigkill_at_a_named_point(
-    crash_at, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+    crash_at, forks, articles, base_index, tmp_path, run_cli, old_versions, new_versions
 ):
-    index = _copy(seed_index_dir, tmp_path)
+    index = _copy(base_index, tmp_path)
     outcome = forks.run("ingest", str(articles), "--index", str(index), env=_env(crash_at), cwd=tmp_path)
     assert outcome.code == -signal.SIGKILL, outcome.stderr
     snap = check_crashed_index(index, run_cli, old_versions, new_versions)
@@ -189,11 +216,11 @@ def test_sigkill_at_a_named_point(
 
 @pytest.mark.parametrize("doc_id", [UNNAMED, GLOBAL_NEWS])
 def test_superseded_vectors_left_by_a_crash_are_pending_and_cleaned(
-    doc_id, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+    doc_id, forks, articles, base_index, tmp_path, run_cli, old_versions, new_versions
 ):
     """Killed after the new version committed but before the old version's vectors were deleted."""
-    old_chunks = {c for c in snapshot(seed_index_dir).chunks if c.startswith(f"{doc_id}:")}
-    index = _copy(seed_index_dir, tmp_path)
+    old_chunks = {c for c in snapshot(base_index).chunks if c.startswith(f"{doc_id}:")}
+    index = _copy(base_index, tmp_path)
     outcome = forks.run(
         "ingest",
         str(articles),
@@ -218,12 +245,12 @@ def _wait_for_first_commit(index: Path, running) -> None:
 
 
 def test_sigkill_after_delays_mid_write(
-    forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+    forks, articles, base_index, tmp_path, run_cli, old_versions, new_versions
 ):
     """Kill points that are not named: wherever the process is, some time after its first commit."""
     killed = 0
     for i, delay in enumerate((0.0, 0.04, 0.1, 0.2)):
-        index = _copy(seed_index_dir, tmp_path / f"delay{i}")
+        index = _copy(base_index, tmp_path / f"delay{i}")
         pid = forks.start("ingest", str(articles), "--index", str(index), env=_env(), cwd=tmp_path)
         _wait_for_first_commit(index, lambda pid=pid: _alive(pid))
         time.sleep(delay)
@@ -244,10 +271,10 @@ def _alive(pid: int) -> bool:
 
 
 def test_sigkill_a_plain_python_process_mid_write(
-    articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+    articles, base_index, tmp_path, run_cli, old_versions, new_versions
 ):
     """A plain `python -m qa ingest` (no fork server, no hook), killed right after its first commit."""
-    index = _copy(seed_index_dir, tmp_path)
+    index = _copy(base_index, tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa", "ingest", str(articles), "--index", str(index)],
         env=_env(),
@@ -264,9 +291,9 @@ def test_sigkill_a_plain_python_process_mid_write(
 
 @pytest.mark.parametrize("first, second", [("upserted:2", "pending:1"), ("committed:3", "upserted:1")])
 def test_the_recovery_run_is_killed_too(
-    first, second, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+    first, second, forks, articles, base_index, tmp_path, run_cli, old_versions, new_versions
 ):
-    index = _copy(seed_index_dir, tmp_path)
+    index = _copy(base_index, tmp_path)
     for crash_at in (first, second):
         outcome = forks.run("ingest", str(articles), "--index", str(index), env=_env(crash_at), cwd=tmp_path)
         assert outcome.code == -signal.SIGKILL, outcome.stderr
@@ -288,9 +315,9 @@ def test_sigkill_on_an_empty_index(forks, articles, tmp_path, run_cli, new_versi
 
 @pytest.mark.parametrize("crash_at", ["rebuild-cleared:1", "recovered:1", "committed:2"])
 def test_sigkill_during_rebuild(
-    crash_at, forks, articles, seed_index_dir, tmp_path, run_cli, old_versions, new_versions
+    crash_at, forks, articles, base_index, tmp_path, run_cli, old_versions, new_versions
 ):
-    index = _copy(seed_index_dir, tmp_path)
+    index = _copy(base_index, tmp_path)
     outcome = forks.run(
         "ingest", "--rebuild", str(articles), "--index", str(index), env=_env(crash_at), cwd=tmp_path
     )
@@ -302,8 +329,8 @@ def test_sigkill_during_rebuild(
     check_rerun_completes(index, articles, run_cli, new_versions)
 
 
-def test_sigkill_during_remove(forks, seed_index_dir, tmp_path, run_cli, articles, new_versions):
-    index = _copy(seed_index_dir, tmp_path)
+def test_sigkill_during_remove(forks, base_index, tmp_path, run_cli, articles, new_versions):
+    index = _copy(base_index, tmp_path)
     outcome = forks.run("remove", GLOBAL_NEWS, "--index", str(index), env=_env("removed:1"), cwd=tmp_path)
     assert outcome.code == -signal.SIGKILL, outcome.stderr
     snap = snapshot(index)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
-from qa.index.corpus import Corpus
 from qa.errors import IndexStateError
-from qa.ingest.pipeline import ingest, remove
+from qa.index.corpus import Corpus
 from qa.index.search import search
+from qa.ingest.loaders import default_doc_id
+from qa.ingest.pipeline import ingest, remove
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
 
 
 def _vector_ids(corpus: Corpus) -> set[str]:
@@ -30,16 +32,19 @@ def test_unchanged_articles_are_skipped(writable_index: Path):
     assert report.added == report.replaced == [] and report.chunks == 0
 
 
-def test_changed_article_is_replaced_with_no_stale_chunks(writable_index: Path, tmp_path: Path):
+def test_changed_article_is_replaced_with_no_stale_chunks(tmp_path: Path):
     folder = tmp_path / "articles"
-    folder.mkdir()
+    shutil.copytree(SEEDS, folder)  # replacing is for a new version from the same source
+    settings = settings_for(tmp_path / "index")
+    ingest([folder], settings)
     original = (SEEDS / f"{UNNAMED}.txt").read_text(encoding="utf-8")
-    (folder / f"{UNNAMED}.txt").write_text(original.replace("Around 5,000 US troops", "Around 5,200 US troops"), encoding="utf-8")
-    settings = settings_for(writable_index)
+    (folder / f"{UNNAMED}.txt").write_text(
+        original.replace("Around 5,000 US troops", "Around 5,200 US troops"), encoding="utf-8"
+    )
     with Corpus(settings) as corpus:
         before = set(corpus.store.chunk_ids(UNNAMED))
     report = ingest([folder], settings)
-    assert report.replaced == [UNNAMED]
+    assert report.replaced == [UNNAMED] and report.unchanged == [GLOBAL_NEWS]
     with Corpus(settings) as corpus:
         after = set(corpus.store.chunk_ids(UNNAMED))
         assert after and not (after & before)
@@ -61,43 +66,56 @@ def test_remove_deletes_article_chunks_and_vectors(writable_index: Path):
 def test_bad_files_are_reported_and_the_rest_ingested(tmp_path: Path):
     folder = tmp_path / "mixed"
     folder.mkdir()
-    (folder / "good.txt").write_text("Lawmakers met on Sunday. They voted to end the foreign troop presence.", encoding="utf-8")
+    (folder / "good.txt").write_text(
+        "Lawmakers met on Sunday. They voted to end the foreign troop presence.", encoding="utf-8"
+    )
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02")
     (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
-    (folder / "lines.jsonl").write_text('{"id": "j1", "text": "A line article about the vote."}\n{oops\n', encoding="utf-8")
+    (folder / "lines.jsonl").write_text(
+        '{"id": "j1", "text": "A line article about the vote."}\n{oops\n', encoding="utf-8"
+    )
     report = ingest([folder], settings_for(tmp_path / "index"))
-    assert sorted(report.added) == ["good", "j1"]
+    assert sorted(report.added) == sorted([default_doc_id(folder / "good.txt"), "j1"])
     assert len(report.failed) == 4
     assert any("lines.jsonl:2" in m for m in report.failed)
 
 
-def test_a_failed_embedding_leaves_the_index_as_it_was(writable_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_failed_embedding_leaves_the_index_as_it_was(
+    writable_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     settings = settings_for(writable_index)
-    (tmp_path / "new.txt").write_text("A new article about the session in Baghdad on Sunday.", encoding="utf-8")
+    (tmp_path / "new.txt").write_text(
+        "A new article about the session in Baghdad on Sunday.", encoding="utf-8"
+    )
 
-    def boom(self, texts):  # noqa: ANN001
+    def boom(self, texts):
         raise RuntimeError("embedder crashed")
 
     from qa.index.embedding import OnnxEmbedder
 
     monkeypatch.setattr(OnnxEmbedder, "embed", boom)
-    with pytest.raises(RuntimeError):
-        ingest([tmp_path / "new.txt"], settings)
+    report = ingest([tmp_path / "new.txt"], settings)
+    failure = f"{tmp_path / 'new.txt'}: not ingested (RuntimeError: embedder crashed)"
+    assert report.added == [] and report.failed == [failure]
     monkeypatch.undo()
     with Corpus(settings) as corpus:
         assert [s.doc_id for s in corpus.store.sources()] == [UNNAMED, GLOBAL_NEWS]
         assert _vector_ids(corpus) == _committed_ids(corpus)
 
 
-def test_uncommitted_vectors_are_invisible_and_cleaned_by_the_next_ingest(writable_index: Path, tmp_path: Path):
+def test_uncommitted_vectors_are_invisible_and_cleaned_by_the_next_ingest(
+    writable_index: Path, tmp_path: Path
+):
     """Simulates a crash after Chroma was written but before the manifest committed."""
     from qa.ingest.chunking import chunk_article
     from qa.ingest.loaders import load_file
 
     settings = settings_for(writable_index)
     path = tmp_path / "ghost.txt"
-    path.write_text("Nujaba ghost article that never committed, about Nujaba and nothing else.", encoding="utf-8")
+    path.write_text(
+        "Nujaba ghost article that never committed, about Nujaba and nothing else.", encoding="utf-8"
+    )
     article = load_file(path, 10**6).articles[0]
     chunks = chunk_article(article)
     with Corpus(settings, writable=True) as corpus:
@@ -117,9 +135,8 @@ def test_embedder_mismatch_is_a_clear_error_naming_rebuild(writable_index: Path)
     store = Store(writable_index)
     store.set_meta(EMBEDDER_META, "some-other-model")
     store.close()
-    with Corpus(settings_for(writable_index)) as corpus:
-        with pytest.raises(IndexStateError, match="--rebuild"):
-            search(corpus, "troops", k=3)
+    with Corpus(settings_for(writable_index)) as corpus, pytest.raises(IndexStateError, match="--rebuild"):
+        search(corpus, "troops", k=3)
     report = ingest([SEEDS], settings_for(writable_index), rebuild=True)
     assert sorted(report.added) == [UNNAMED, GLOBAL_NEWS]
     with Corpus(settings_for(writable_index)) as corpus:
@@ -129,9 +146,14 @@ def test_embedder_mismatch_is_a_clear_error_naming_rebuild(writable_index: Path)
 def test_index_reopens_in_a_new_process(seed_index_dir: Path):
     run = lambda *args: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "qa", *args, "--index", str(seed_index_dir), "--json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     sources = json.loads(run("sources").stdout)
-    assert {s["doc_id"]: s["outlet"] for s in sources["sources"]} == {UNNAMED: "Outlet not named", GLOBAL_NEWS: "Global News"}
+    assert {s["doc_id"]: s["outlet"] for s in sources["sources"]} == {
+        UNNAMED: "Outlet not named",
+        GLOBAL_NEWS: "Global News",
+    }
     hits = json.loads(run("search", "Nujaba").stdout)["hits"]
     assert "Nujaba" in hits[0]["text"]

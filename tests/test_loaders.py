@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest.loaders import iter_files, load_file
+from qa.ingest.loaders import default_doc_id, iter_files, load_file
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 MB = 1_000_000
@@ -33,7 +33,10 @@ def test_seed_text_is_the_file_text_and_sidecar_supplies_metadata():
 
 
 def test_front_matter_is_excluded_by_offset_not_rewritten(tmp_path: Path):
-    raw = "---\ntitle: A vote\noutlet: Example Wire\npublished: 2020-01-05\nid: vote-1\n---\nParliament voted on Sunday.\n"
+    raw = (
+        "---\ntitle: A vote\noutlet: Example Wire\npublished: 2020-01-05\nid: vote-1\n---\n"
+        "Parliament voted on Sunday.\n"
+    )
     path = tmp_path / "a.md"
     path.write_text(raw, encoding="utf-8")
     article = _one(path)
@@ -51,7 +54,9 @@ def test_metadata_change_changes_the_hash(tmp_path: Path):
 
 
 def test_html_main_text_is_extracted(tmp_path: Path):
-    body = " ".join(["The Iraqi parliament voted on Sunday to end the presence of foreign troops in the country."] * 6)
+    body = " ".join(
+        ["The Iraqi parliament voted on Sunday to end the presence of foreign troops in the country."] * 6
+    )
     html = f"""<html><head><title>Vote on troops</title></head><body>
     <nav><a href="/">Home</a> <a href="/world">World</a></nav>
     <article><h1>Vote on troops</h1><p>{body}</p><p>{body}</p></article>
@@ -73,7 +78,7 @@ def test_jsonl_loads_good_lines_and_reports_the_malformed_one(tmp_path: Path):
     path = tmp_path / "batch.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = load_file(path, 20 * MB)
-    assert [a.doc_id for a in result.articles] == ["a1", "batch-4"]
+    assert [a.doc_id for a in result.articles] == ["a1", default_doc_id(path, 4)]
     assert result.articles[0].outlet == "Left"
     assert len(result.errors) == 2
     assert result.errors[0].startswith(f"{path}:2: malformed JSON")
@@ -93,7 +98,9 @@ def test_jsonl_loads_good_lines_and_reports_the_malformed_one(tmp_path: Path):
         ("bad-yaml.md", b"---\ntitle: [unclosed\n---\nText.\n", "invalid YAML"),
     ],
 )
-def test_bad_input_gets_one_line_naming_file_and_reason(tmp_path: Path, name: str, content: bytes, reason: str):
+def test_bad_input_gets_one_line_naming_file_and_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+):
     path = tmp_path / name
     path.write_bytes(content)
     result = load_file(path, 20 * MB)
@@ -121,7 +128,9 @@ def test_unreadable_file_is_reported(tmp_path: Path):
     assert "permission denied" in load_file(path, 20 * MB).errors[0]
 
 
-def test_iter_files_walks_folders_sorted_skipping_hidden_and_sidecars_and_survives_symlink_loops(tmp_path: Path):
+def test_iter_files_walks_folders_sorted_skipping_hidden_and_sidecars_and_survives_symlink_loops(
+    tmp_path: Path,
+):
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.txt").write_text("b", encoding="utf-8")
     (tmp_path / "a.txt").write_text("a", encoding="utf-8")
@@ -137,7 +146,10 @@ def test_iter_files_walks_folders_sorted_skipping_hidden_and_sidecars_and_surviv
 
 
 def test_jsonl_text_may_hold_unicode_line_separators(tmp_path: Path):
-    lines = [json.dumps({"id": "u1", "text": "First line\u2028second\u0085third."}, ensure_ascii=False), json.dumps({"id": "u2", "text": "Next."})]
+    lines = [
+        json.dumps({"id": "u1", "text": "First line\u2028second\u0085third."}, ensure_ascii=False),
+        json.dumps({"id": "u2", "text": "Next."}),
+    ]
     path = tmp_path / "u.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = load_file(path, 20 * MB)

@@ -14,7 +14,11 @@ _REF = re.compile(r"^(?P<doc>[^:\s]+):(?P<start>\d+)-(?P<end>\d+)$")
 
 @dataclass(frozen=True)
 class SpanView:
-    """A span and the sentences that contain it."""
+    """A span and the sentences that contain it.
+
+    ``start``/``end`` count Unicode code points of the stored text (Python string indices);
+    ``byte_start``/``byte_end`` are the same span in bytes of that text encoded as UTF-8.
+    """
 
     doc_id: str
     start: int
@@ -26,6 +30,14 @@ class SpanView:
     title: str
     outlet: str
     source: str
+    byte_start: int = 0
+    byte_end: int = 0
+
+
+def byte_offset(text: str, offset: int) -> int:
+    """The UTF-8 byte offset of a code-point offset into ``text``."""
+    # surrogatepass: a JSONL "\ud800" escape leaves a lone surrogate in the text, which still has a length.
+    return len(text[:offset].encode("utf-8", "surrogatepass"))
 
 
 def parse_ref(ref: str) -> tuple[str, int, int]:
@@ -67,4 +79,6 @@ def show(corpus: Corpus, ref: str) -> SpanView:
         article.title,
         article.outlet,
         article.source,
+        byte_offset(article.text, start),
+        byte_offset(article.text, end),
     )

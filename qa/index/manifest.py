@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from qa.errors import IndexStateError
 from qa.text import STOPWORDS
@@ -22,15 +23,28 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     doc_id TEXT PRIMARY KEY, source TEXT, title TEXT, outlet TEXT, published TEXT, url TEXT,
-    text TEXT NOT NULL, sha256 TEXT NOT NULL, body_start INTEGER NOT NULL DEFAULT 0);
+    text TEXT NOT NULL, sha256 TEXT NOT NULL, body_start INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
     doc_id TEXT NOT NULL REFERENCES articles(doc_id), start INTEGER NOT NULL, "end" INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts
+    USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
 -- Vectors written to Chroma but not yet committed here: cleaned up after a crash.
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
+
+
+@dataclass(frozen=True)
+class StoredOrigin:
+    """What identifies a committed article's source: its content hash, origin, source label and URL."""
+
+    sha256: str
+    origin: str  # empty for articles committed before origins were recorded
+    source: str
+    url: str
+
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # A query term found in more than max(COMMON_MIN_CHUNKS, COMMON_SHARE * chunks) chunks is left out
@@ -66,15 +80,22 @@ class Store:
                 self.db = sqlite3.connect(self.path, timeout=30)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(_SCHEMA)
+                if not self._has_origin():  # a manifest from before origins were recorded
+                    self.db.execute("ALTER TABLE articles ADD COLUMN origin TEXT NOT NULL DEFAULT ''")
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 self.db.commit()
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # A read-only open of an old manifest has no origin column: its articles have no origin.
+            self._origin = "origin" if self._has_origin() else "''"
         except (sqlite3.Error, OSError) as exc:  # unwritable, not a directory, or not a SQLite file
             reason = getattr(exc, "strerror", None) or str(exc)
             raise IndexStateError(
                 f"Cannot open the index manifest {self.path} ({reason}): check that --index names a qa index "
                 "you may write to; a damaged index can be moved away and rebuilt with `qa ingest PATH...`."
             ) from None
+
+    def _has_origin(self) -> bool:
+        return any(row[1] == "origin" for row in self.db.execute("PRAGMA table_info(articles)"))
 
     def close(self) -> None:
         """Close the database connection."""
@@ -96,10 +117,16 @@ class Store:
         """Map doc_id to content hash for every committed article."""
         return dict(self.db.execute("SELECT doc_id, sha256 FROM articles"))
 
+    def article_origins(self) -> dict[str, StoredOrigin]:
+        """Map doc_id to what identifies its source, for every committed article (no texts loaded)."""
+        rows = self.db.execute(f"SELECT doc_id, sha256, {self._origin}, source, url FROM articles")
+        return {row[0]: StoredOrigin(*row[1:]) for row in rows}
+
     def article(self, doc_id: str) -> Article | None:
         """Return one committed article, or None."""
         row = self.db.execute(
-            "SELECT doc_id, source, title, outlet, published, url, text, sha256, body_start FROM articles WHERE doc_id = ?",
+            "SELECT doc_id, source, title, outlet, published, url, text, sha256, body_start, "
+            f"{self._origin} FROM articles WHERE doc_id = ?",
             (doc_id,),
         ).fetchone()
         return Article(*row) if row else None
@@ -113,7 +140,7 @@ class Store:
         return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def has_articles(self) -> bool:
-        """True when at least one article is committed (O(1), unlike COUNT(*), which every search would pay)."""
+        """True when at least one article is committed (O(1), unlike COUNT(*), which every search pays)."""
         return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
 
     def sources(self) -> list[SourceInfo]:
@@ -127,7 +154,10 @@ class Store:
 
     def chunk_ids(self, doc_id: str) -> list[str]:
         """Chunk ids committed for one article."""
-        return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,))]
+        return [
+            r[0]
+            for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,))
+        ]
 
     def chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Chunk, Article]]:
         """Committed chunks (with their article) for the given ids; unknown ids are left out."""
@@ -150,7 +180,11 @@ class Store:
     def doc_chunks(self, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
         """Every committed chunk of the given articles (all articles when None), in text order."""
         out: list[Chunk] = []
-        ids = [r[0] for r in self.db.execute("SELECT doc_id FROM articles ORDER BY doc_id")] if doc_ids is None else list(doc_ids)
+        ids = (
+            [r[0] for r in self.db.execute("SELECT doc_id FROM articles ORDER BY doc_id")]
+            if doc_ids is None
+            else list(doc_ids)
+        )
         for doc_id in ids:
             article = self.article(doc_id)
             if article is None:
@@ -170,7 +204,9 @@ class Store:
     def pending(self) -> list[str]:
         """Chunk ids written (maybe) to Chroma by a run that never committed them."""
         committed = "SELECT 1 FROM chunks c WHERE c.chunk_id = p.chunk_id"
-        return [r[0] for r in self.db.execute(f"SELECT chunk_id FROM pending p WHERE NOT EXISTS ({committed})")]
+        return [
+            r[0] for r in self.db.execute(f"SELECT chunk_id FROM pending p WHERE NOT EXISTS ({committed})")
+        ]
 
     def clear_pending(self, chunk_ids: Sequence[str] | None = None) -> None:
         """Forget pending ids (all, or the given ones) once Chroma has been cleaned of them."""
@@ -191,9 +227,20 @@ class Store:
             for article, chunks in batch:
                 stale.extend(self._delete(article.doc_id))
                 self.db.execute(
-                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (article.doc_id, article.source, article.title, article.outlet, article.published,
-                     article.url, article.text, article.sha256, article.body_start),
+                    "INSERT INTO articles (doc_id, source, title, outlet, published, url, text, sha256, "
+                    "body_start, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.doc_id,
+                        article.source,
+                        article.title,
+                        article.outlet,
+                        article.published,
+                        article.url,
+                        article.text,
+                        article.sha256,
+                        article.body_start,
+                        article.origin,
+                    ),
                 )
                 for chunk in chunks:
                     cur = self.db.execute(
@@ -205,7 +252,9 @@ class Store:
                         "INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)",
                         (cur.lastrowid, f"{article.title}\n{chunk.text}"),
                     )
-            self.db.executemany("DELETE FROM pending WHERE chunk_id = ?", ((c.chunk_id,) for _, cs in batch for c in cs))
+            self.db.executemany(
+                "DELETE FROM pending WHERE chunk_id = ?", ((c.chunk_id,) for _, cs in batch for c in cs)
+            )
             self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in stale))
         return stale
 
@@ -258,6 +307,7 @@ class Store:
     def _in_more_chunks_than(self, term: str, bar: int) -> bool:
         """True when ``term`` occurs in more than ``bar`` chunks (counting stops just past the bar)."""
         found = self.db.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)", (f'"{term}"', bar + 1)
+            "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+            (f'"{term}"', bar + 1),
         ).fetchone()[0]
         return int(found) > bar

@@ -7,9 +7,11 @@ Chroma's own default embedding function (which downloads a model) is never used.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -31,30 +33,62 @@ def _chroma_errors(action: str, chroma_url: str) -> Iterator[None]:
     except Exception as exc:  # chromadb and its HTTP client raise assorted types
         if chroma_url:
             raise IndexStateError(
-                f"The Chroma server at {shown_url(chroma_url, path=False)} failed while {action} ({type(exc).__name__}): "
-                "check that it is still running, then run the command again (an interrupted ingest is cleaned up "
-                "and completed by the next run)."
+                f"The Chroma server at {shown_url(chroma_url, path=False)} failed while {action} "
+                f"({type(exc).__name__}): check that it is still running, then run the command again "
+                "(an interrupted ingest is cleaned up and completed by the next run)."
             ) from None
         detail = " ".join(str(exc).split())
         detail = detail if len(detail) <= 200 else detail[:197] + "..."
         raise IndexStateError(
-            f"Chroma failed while {action} ({type(exc).__name__}: {detail}); a damaged index can be moved away "
-            "and rebuilt with `qa ingest PATH...`."
+            f"Chroma failed while {action} ({type(exc).__name__}: {detail}); "
+            "a damaged index can be moved away and rebuilt with `qa ingest PATH...`."
         ) from None
+
+
+def _import_chromadb() -> Any:
+    """Import chromadb without letting its settings loader read the user's ``.env``.
+
+    chromadb's Settings (pydantic-settings, env_file=".env") is instantiated while chromadb is
+    imported, so a .env that qa reads under its own rules would also be read, and could crash
+    the import (a bad byte) or change Chroma's settings behind qa's back. The import therefore
+    runs in an empty directory, and every later Settings() is told there is no env file.
+    """
+    if "chromadb" not in sys.modules:
+        import tempfile
+
+        try:
+            cwd: str | None = os.getcwd()
+        except OSError:  # the current directory was deleted: there is no .env to read either
+            cwd = None
+        with tempfile.TemporaryDirectory(prefix="qa-import-") as empty:
+            os.chdir(empty)
+            try:
+                import chromadb.config
+            finally:
+                if cwd is not None:
+                    os.chdir(cwd)
+    import chromadb
+    import chromadb.config
+
+    chromadb.config.Settings.model_config["env_file"] = None
+    return chromadb
 
 
 def _connect(index_dir: Path, chroma_url: str) -> Any:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    import chromadb
+    chromadb = _import_chromadb()
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    # _env_file is pydantic-settings' own init argument, unknown to the type stubs.
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, _env_file=None)  # type: ignore[call-arg]
     if not chroma_url:
         with _chroma_errors(f"opening the vector store in {index_dir / 'chroma'}", ""):
             return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)
     url = urlparse(chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
-        raise IndexStateError(f"QA_CHROMA_URL={shown_url(chroma_url, path=False)!r} is not an http(s)://host:port URL.")
+        raise IndexStateError(
+            f"QA_CHROMA_URL={shown_url(chroma_url, path=False)!r} is not an http(s)://host:port URL."
+        )
     try:
         client = chromadb.HttpClient(
             host=url.hostname,
@@ -65,8 +99,8 @@ def _connect(index_dir: Path, chroma_url: str) -> Any:
         client.heartbeat()
     except Exception as exc:  # chromadb raises assorted types for an unreachable server
         raise IndexStateError(
-            f"Cannot reach the Chroma server at {shown_url(chroma_url, path=False)} ({type(exc).__name__}); start it with "
-            "`chroma run --path DIR --host HOST --port PORT` or unset QA_CHROMA_URL."
+            f"Cannot reach the Chroma server at {shown_url(chroma_url, path=False)} ({type(exc).__name__}); "
+            "start it with `chroma run --path DIR --host HOST --port PORT` or unset QA_CHROMA_URL."
         ) from None
     return client
 
@@ -82,9 +116,12 @@ def reset_collection(index_dir: Path, chroma_url: str, collection: str) -> None:
 class VectorIndex:
     """A Chroma collection of chunk vectors that knows which embedder built it."""
 
-    def __init__(self, index_dir: Path, chroma_url: str, collection: str, embedder_name: str, create: bool) -> None:
+    def __init__(
+        self, index_dir: Path, chroma_url: str, collection: str, embedder_name: str, create: bool
+    ) -> None:
         self._client = _connect(index_dir, chroma_url)
         self._url = chroma_url
+        self._max_batch: int | None = None
         self.embedder_name = embedder_name
         self.name = collection
         try:
@@ -112,23 +149,38 @@ class VectorIndex:
         with _chroma_errors("counting vectors", self._url):
             return int(self._col.count())
 
+    @property
+    def max_batch(self) -> int:
+        """Most records Chroma accepts in one call (it refuses larger upserts and deletes outright)."""
+        if self._max_batch is None:
+            with _chroma_errors("asking for its maximum batch size", self._url):
+                self._max_batch = max(1, int(self._client.get_max_batch_size()))
+        return self._max_batch
+
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Write chunk vectors; ids carry the content hash, so a re-run overwrites, never duplicates."""
+        """Write chunk vectors in batches Chroma accepts; ids carry the content hash (a re-run overwrites)."""
         if not chunks:
             return
+        vectors = vectors.astype(np.float32)
+        step = self.max_batch
         with _chroma_errors("writing vectors", self._url):
-            self._col.upsert(
-                ids=[c.chunk_id for c in chunks],
-                embeddings=vectors.astype(np.float32),
-                documents=[c.text for c in chunks],
-                metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end} for c in chunks],
-            )
+            for i in range(0, len(chunks), step):
+                part = chunks[i : i + step]
+                self._col.upsert(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=vectors[i : i + step],
+                    documents=[c.text for c in part],
+                    metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end} for c in part],
+                )
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
-        """Remove vectors by chunk id; unknown ids are ignored."""
+        """Remove vectors by chunk id, in batches Chroma accepts; unknown ids are ignored."""
+        if not chunk_ids:
+            return
+        step = self.max_batch
         with _chroma_errors("deleting vectors", self._url):
-            for i in range(0, len(chunk_ids), 5000):
-                self._col.delete(ids=list(chunk_ids[i : i + 5000]))
+            for i in range(0, len(chunk_ids), step):
+                self._col.delete(ids=list(chunk_ids[i : i + step]))
 
     def query(self, vector: np.ndarray, limit: int) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), best first."""
@@ -137,5 +189,9 @@ class VectorIndex:
         # No count() first: it costs O(collection size) in Chroma (16 ms at 100k chunks, 8x the HNSW
         # query itself), and Chroma already returns fewer results when it holds fewer (or none).
         with _chroma_errors("searching vectors", self._url):
-            result = self._col.query(query_embeddings=[vector.astype(np.float32)], n_results=limit, include=["distances"])
-        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+            result = self._col.query(
+                query_embeddings=[vector.astype(np.float32)], n_results=limit, include=["distances"]
+            )
+        return [
+            (cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]

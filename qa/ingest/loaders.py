@@ -7,9 +7,10 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from qa.errors import LoadError
 from qa.types import Article
@@ -21,6 +22,9 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", r
 MIN_HTML_WORDS = 8
 # Letters and digits of any script stay (two Arabic or Chinese file names must not both become "doc").
 _SLUG = re.compile(r"[^\w.-]+")
+# How doc_ids are made when an article has no `id` (recorded in the manifest, see qa/ingest/pipeline.py).
+DOC_ID_SCHEME = "stem-origin-sha256-8"
+DOC_ID_HASH_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,31 @@ def slugify(value: str) -> str:
     """Make a doc_id safe for `DOC_ID:START-END` references (no colons, no spaces)."""
     slug = _SLUG.sub("-", value.strip()).strip("-.")
     return slug or "doc"
+
+
+def origin_of(path: Path, line: int | None = None) -> str:
+    """Where an article comes from: the resolved file path, plus ":LINE" for one line of a JSONL file."""
+    try:
+        resolved = str(path.resolve())
+    except (OSError, RuntimeError):  # a symlink loop or a vanished folder: the absolute path will do
+        resolved = os.path.abspath(path)
+    return resolved if line is None else f"{resolved}:{line}"
+
+
+def origin_file(origin: str) -> str:
+    """The file part of an origin (drops the ":LINE" of a JSONL line)."""
+    head, sep, tail = origin.rpartition(":")
+    return head if sep and tail.isdigit() and head.lower().endswith(".jsonl") else origin
+
+
+def default_doc_id(path: Path, line: int | None = None) -> str:
+    """The doc_id of an article with no `id` of its own: its file name plus a short hash of its origin.
+
+    The hash makes two saved pages both called index.html two articles, not one replacing the other.
+    """
+    stem = path.stem if line is None else f"{path.stem}-{line}"
+    digest = hashlib.sha256(origin_of(path, line).encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{slugify(stem)}-{digest[:DOC_ID_HASH_CHARS]}"
 
 
 def content_hash(text: str, meta: dict[str, str]) -> str:
@@ -86,7 +115,10 @@ def _read_text(path: Path, max_bytes: int) -> str:
             raise LoadError(f"{path}: not a regular file")
         size = info.st_size
         if size > max_bytes:
-            raise LoadError(f"{path}: file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (QA_MAX_FILE_MB)")
+            raise LoadError(
+                f"{path}: file is {size / 1e6:.1f} MB, "
+                f"over the {max_bytes / 1e6:.0f} MB limit (QA_MAX_FILE_MB)"
+            )
         data = path.read_bytes()
     except PermissionError:
         raise LoadError(f"{path}: permission denied") from None
@@ -99,7 +131,9 @@ def _read_text(path: Path, max_bytes: int) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        raise LoadError(
+            f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
 
 
 def _parse_yaml(text: str, where: str) -> dict[str, Any]:
@@ -118,8 +152,13 @@ def _clean_meta(meta: dict[str, Any]) -> dict[str, str]:
     return {k: str(meta[k]).strip() for k in META_FIELDS if meta.get(k) is not None}
 
 
-def _article(doc_id: str, source: str, text: str, meta: dict[str, Any], body_start: int = 0) -> Article:
+def _article(
+    path: Path, source: str, text: str, meta: dict[str, Any], body_start: int = 0, line: int | None = None
+) -> Article:
     clean = _clean_meta(meta)
+    given = meta.get("id")
+    given = str(given).strip() if given is not None and str(given).strip() else None
+    doc_id = slugify(given) if given is not None else default_doc_id(path, line)
     return Article(
         doc_id=doc_id,
         source=source,
@@ -130,6 +169,8 @@ def _article(doc_id: str, source: str, text: str, meta: dict[str, Any], body_sta
         text=text,
         sha256=content_hash(text, clean),
         body_start=body_start,
+        origin=origin_of(path, line),
+        id_given=given is not None,
     )
 
 
@@ -150,8 +191,7 @@ def _load_text(path: Path, text: str) -> Article:
     meta = {**meta, **_sidecar(path)}
     if not text[body_start:].strip():
         raise LoadError(f"{path}: no article text after the front matter")
-    doc_id = slugify(str(meta.get("id") or path.stem))
-    return _article(doc_id, str(path), text, meta, body_start)
+    return _article(path, str(path), text, meta, body_start)
 
 
 def _load_html(path: Path, html: str) -> Article:
@@ -166,7 +206,7 @@ def _load_html(path: Path, html: str) -> Article:
     if doc is not None:
         meta = {"title": doc.title, "outlet": doc.sitename, "published": doc.date, "url": doc.url}
     meta = {**{k: v for k, v in meta.items() if v}, **_sidecar(path)}
-    return _article(slugify(str(meta.get("id") or path.stem)), str(path), text, meta)
+    return _article(path, str(path), text, meta)
 
 
 def _load_jsonl(path: Path, raw: str) -> LoadResult:
@@ -184,10 +224,9 @@ def _load_jsonl(path: Path, raw: str) -> LoadResult:
             errors.append(f"{where}: malformed JSON ({exc.msg})")
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
-            errors.append(f"{where}: each line needs a JSON object with a non-empty \"text\" field")
+            errors.append(f'{where}: each line needs a JSON object with a non-empty "text" field')
             continue
-        doc_id = slugify(str(obj.get("id") or f"{path.stem}-{lineno}"))
-        articles.append(_article(doc_id, where, obj["text"], obj))
+        articles.append(_article(path, where, obj["text"], obj, line=lineno))
     if not articles and not errors:
         errors.append(f"{path}: no articles in the file")
     return LoadResult(path, tuple(articles), tuple(errors))
@@ -198,7 +237,9 @@ def load_file(path: Path, max_bytes: int) -> LoadResult:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         kind = f"'{suffix}'" if suffix else "with no extension"
-        return LoadResult(path, errors=(f"{path}: unsupported file type {kind} (expected {', '.join(SUPPORTED)})",))
+        return LoadResult(
+            path, errors=(f"{path}: unsupported file type {kind} (expected {', '.join(SUPPORTED)})",)
+        )
     try:
         raw = _read_text(path, max_bytes)
         if suffix == ".jsonl":

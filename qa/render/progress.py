@@ -1,35 +1,74 @@
-"""A one-line progress bar on stderr for long work (ingest)."""
+"""The ingest progress display on stderr (rich.progress): articles and chunks, rate, ETA, current file."""
 
 from __future__ import annotations
 
-import shutil
-import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from qa.ingest.pipeline import Progress
 from qa.render.terminal import terminal_safe
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Task
+    from rich.text import Text
+
+NAME_WIDTH = 32
+
+
+def _short(path: str) -> str:
+    """The file name, control characters escaped (names are untrusted), cut to fit the line."""
+    name = terminal_safe(path.rsplit("/", 1)[-1]) if path else ""
+    return name if len(name) <= NAME_WIDTH else "…" + name[-(NAME_WIDTH - 1) :]
+
 
 @contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[Callable[[Progress], None]]:
-    """Yield a callback that redraws a bar on stderr; a no-op when stderr is not a terminal."""
-    drawn = False
+def progress_bar(
+    enabled: bool = True, console: Console | None = None
+) -> Iterator[Callable[[Progress], None]]:
+    """Yield a callback that updates the display; nothing is drawn unless ``enabled`` (a terminal)."""
+    if not enabled:
+        yield lambda p: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as RichProgress
+    from rich.text import Text
 
-    def draw(p: Progress) -> None:
-        nonlocal drawn
-        if not enabled or p.total == 0:
-            return
-        width = 30
-        filled = int(width * p.done / p.total)
-        room = max(10, shutil.get_terminal_size().columns - width - 20)
-        name = terminal_safe(p.path)[-room:] if p.path else ""  # file names are untrusted
-        sys.stderr.write(f"\r\x1b[2K[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} {name}")
-        sys.stderr.flush()
-        drawn = True
+    class RateColumn(ProgressColumn):
+        """Items per second over rich's recent window."""
 
-    try:
-        yield draw
-    finally:
-        if drawn:
-            sys.stderr.write("\n")
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(
+                "" if speed is None else f"{speed:,.1f} {task.fields.get('unit', '')}/s",
+                style="progress.data.speed",
+            )
+
+    display = RichProgress(
+        TextColumn("{task.fields[label]}", markup=False),
+        BarColumn(bar_width=24),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[unit]}", markup=False),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=console or Console(stderr=True),
+        transient=True,  # the summary line printed afterwards is what stays on screen
+    )
+    articles = display.add_task("articles", total=None, label="reading", unit="articles")
+    chunks = display.add_task("chunks", total=None, label="embedding", unit="chunks", visible=False)
+
+    def update(p: Progress) -> None:
+        display.update(
+            articles, completed=p.done, total=max(p.total, p.done, 1), label=_short(p.path) or "done"
+        )
+        if p.chunks_total and p.chunks_done == 0:
+            display.reset(chunks, total=p.chunks_total, visible=True)  # a new commit batch starts embedding
+        elif p.chunks_total:
+            display.update(chunks, completed=p.chunks_done, visible=True)
+        else:
+            display.update(chunks, visible=False)
+
+    with display:
+        yield update

@@ -25,7 +25,8 @@ def write_articles(folder: Path, count: int, prefix: str) -> dict[str, str]:
         doc_id = f"{prefix}-{i:03d}"
         lead = f"Dispatch {prefix} number {i} was filed by the {row['outlet']} desk."
         body = f"{lead}\n\n{row['text'][:450]}"
-        front = f"---\ntitle: {json.dumps(row['title'] + f' ({prefix} {i})')}\noutlet: {row['outlet']}\n---\n"
+        title = json.dumps(row["title"] + f" ({prefix} {i})")
+        front = f"---\nid: {doc_id}\ntitle: {title}\noutlet: {row['outlet']}\n---\n"
         (folder / f"{doc_id}.md").write_text(front + body, encoding="utf-8")
         written[doc_id] = lead
     return written
