@@ -9,8 +9,8 @@ Status = Literal["answered", "not_found"]
 
 
 @dataclass(frozen=True)
-class Article:
-    """One source document; every offset in qa refers to ``text``."""
+class ArticleMeta:
+    """What names an article wherever it is listed: its id, its source, and who published it."""
 
     doc_id: str
     source: str
@@ -18,6 +18,12 @@ class Article:
     outlet: str
     published: str
     url: str
+
+
+@dataclass(frozen=True)
+class Article(ArticleMeta):
+    """One source document; every offset in qa refers to ``text``."""
+
     text: str
     sha256: str
     # Offset where the body starts: front matter is excluded by offset, never cut out.
@@ -108,15 +114,9 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class SourceInfo:
+class SourceInfo(ArticleMeta):
     """What ``qa sources`` reports for one indexed article."""
 
-    doc_id: str
-    source: str
-    title: str
-    outlet: str
-    published: str
-    url: str
     chunks: int
     chars: int
     sha256: str

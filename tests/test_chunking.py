@@ -7,7 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.ingest.chunking import chunk_article, content_blocks, furniture_lines
+from qa.ingest.chunking import chunk_article
+from qa.ingest.furniture import content_blocks, furniture_lines
 from qa.ingest.loaders import content_hash, load_file
 from qa.text import split_sentences
 from qa.types import Article

@@ -25,7 +25,8 @@ from qa.answer.citations import _fold, normalise, resolve
 from qa.answer.llm import LLMReader
 from qa.errors import LLMError
 from qa.index.corpus import Corpus
-from qa.ingest.chunking import chunk_article, furniture_lines
+from qa.ingest.chunking import chunk_article
+from qa.ingest.furniture import furniture_lines
 from qa.ingest.loaders import content_hash
 from qa.render.terminal import terminal_safe
 from qa.types import Article, Hit

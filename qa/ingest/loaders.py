@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import LoadError
+from qa.jsonl import parse_lines
 from qa.types import Article
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
@@ -212,16 +213,10 @@ def _load_html(path: Path, html: str) -> Article:
 def _load_jsonl(path: Path, raw: str) -> LoadResult:
     articles: list[Article] = []
     errors: list[str] = []
-    # Records end at "\n" only: str.splitlines() would also split at U+2028/U+0085, which JSON
-    # allows raw inside strings.
-    for lineno, line in enumerate(raw.split("\n"), start=1):
-        if not line.strip():
-            continue
+    for lineno, obj, error in parse_lines(raw):
         where = f"{path}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{where}: malformed JSON ({exc.msg})")
+        if error is not None:
+            errors.append(f"{where}: {error}")
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
             errors.append(f'{where}: each line needs a JSON object with a non-empty "text" field')
