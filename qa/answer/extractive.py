@@ -6,15 +6,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from qa.answer.citations import resolve
+from qa.index.embedding import Embedder
 from qa.prompts import NOT_FOUND_ANSWER
 from qa.text import HAS_DATE, HAS_NUMBER, split_sentences, terms
 from qa.types import Answer, Hit
-
-if TYPE_CHECKING:
-    from qa.index.embedding import Embedder
 
 _HAS_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-|bin |de |van )?[A-Z][a-z]+)+")
 _HAS_PLACE = re.compile(r"\b(?:in|at|near|from|outside)\s+(?:the\s+)?[A-Z][a-z]+")

@@ -14,16 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.answer.citations import resolve
+from qa.index.corpus import Corpus
 from qa.text import split_sentences, terms
 from qa.types import Article, Citation, Hit
-
-if TYPE_CHECKING:
-    from qa.index.corpus import Corpus
 
 # News is written top-down: past this many sentences an article rarely adds what a briefing
 # needs, and the cap keeps embedding time flat for long articles (documented in the README).

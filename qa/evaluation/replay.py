@@ -25,8 +25,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa.answer.llm import ANSWER_PROMPT, PASSAGE_PROMPT
 from qa.errors import QAError
+from qa.evaluation.simulated import parse_request
 from qa.openai_client import REPAIR_PROMPT, recording_http_client
+from qa.prompts import prompt_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx2
@@ -48,16 +51,11 @@ def request_key(body: dict[str, Any]) -> str:
 
 def question_of(body: dict[str, Any]) -> str:
     """The question inside a request's user message, for error messages ("" if none)."""
-    from qa.evaluation.simulated import parse_request
-
     return parse_request(body)[0]
 
 
 def prompt_hashes() -> dict[str, str]:
     """sha256 of each prompt file the LLM reader sends (answer, passage, repair), by prompt name."""
-    from qa.answer.llm import ANSWER_PROMPT, PASSAGE_PROMPT
-    from qa.prompts import prompt_path
-
     names = (ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT)
     return {name: hashlib.sha256(prompt_path(name).read_bytes()).hexdigest() for name in names}
 

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa.evaluation.questions import Question, Span, matches_alias
-
-if TYPE_CHECKING:
-    from qa.types import Answer
+from qa.types import Answer
 
 # Metrics a threshold can gate on, in display order.
 GATED = (
