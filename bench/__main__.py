@@ -111,6 +111,30 @@ def run_arousal(quick: bool) -> dict[str, Any]:
     return result
 
 
+def _merge_partial(results: dict[str, Any], stored: Path, only: set[str]) -> dict[str, Any]:
+    """A partial run (--only) updates its items in the stored results; the rest of the report stays.
+
+    Each item it ran records when, where and how it was measured, so the report can say so.
+    """
+    if not stored.is_file():
+        return results
+    merged: dict[str, Any] = json.loads(stored.read_text(encoding="utf-8"))
+    m = results["machine"]
+    for item in only:
+        if isinstance(results.get(item), dict):
+            merged[item] = {
+                **results[item],
+                "measured": {
+                    "date": results["date"],
+                    "command": results["command"],
+                    "cpu": m["cpu"],
+                    "cores": m["cores"],
+                    "load": m["load_before"],
+                },
+            }
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description="Run qa's benchmarks and write bench/RESULTS.md."
@@ -163,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         + (" --quick" if args.quick else "")
         + (f" --only {args.only}" if only != set(ITEMS) else "")
     )
-    text = report.render(results)
     out = args.out or (None if args.quick else HERE / "RESULTS.md")
+    if out is not None and only != set(ITEMS):
+        results = _merge_partial(results, out.with_name("results.json"), only)
+    text = report.render(results)
     if out is None:
         print(text)
     else:

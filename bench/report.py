@@ -591,7 +591,18 @@ def large_section(big: dict[str, Any]) -> list[str]:
     )
     mb, chunks = big["megabytes"], big["chunks"]
     ingest_rate, bare_rate = _n(big["ingest_chunks_per_s"]), _n(big["bare_chunks_per_s"])
+    measured = big.get("measured")
+    when = (
+        [
+            f"Measured separately by `{measured['command']}` on {measured['date']} ({measured['cpu']}, "
+            f"{measured['cores']} cores, load {measured['load']}), not by the full run above.",
+            "",
+        ]
+        if measured
+        else []
+    )
     return [
+        *when,
         f"One generated {mb:g} MB `.txt` article → {chunks:,} chunks (more than Chroma's max batch, so the",
         f"upsert is split). Best of {big['rounds']}, alternating: `qa.ingest.pipeline.ingest()` "
         f"{big['ingest_s']:.1f} s ({ingest_rate} chunks/s) vs the bare embedder on the same chunks "
