@@ -9,12 +9,12 @@ Chunking alone is also timed at 1, 2 and 4 MB: linear work keeps seconds per MB 
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.common import SAMPLE, child
+from qa.jsonl import read_objects
 
 TARGET_RATIO = 0.8  # the usual ingest ratio's target (bench/ingest_speed.py)
 TARGET_CHUNKING_GROWTH = 1.5  # seconds per MB at the largest size / at the smallest: linear is ~1
@@ -22,7 +22,7 @@ TARGET_CHUNKING_GROWTH = 1.5  # seconds per MB at the largest size / at the smal
 
 def write_article(path: Path, megabytes: float) -> Path:
     """A generated article: the in-project sample's paragraphs, numbered, until it is ``megabytes`` MB."""
-    rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_objects(SAMPLE)
     paragraphs = [p.strip() for row in rows for p in row["text"].split("\n") if len(p.strip()) > 40]
     out, size, i = [], 0, 0
     while size < megabytes * 1e6:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.large_article import write_article
 from qa.index.corpus import Corpus
 from qa.ingest.loaders import DOC_ID_SCHEME, default_doc_id, slugify
 from qa.ingest.pipeline import DOC_ID_META, LEGACY_DOC_ID_META, ingest
@@ -50,24 +51,12 @@ def fast_embedder(monkeypatch: pytest.MonkeyPatch) -> Iterator[HashEmbedder]:
     yield embedder
 
 
-def big_article(path: Path, megabytes: float) -> None:
-    """A generated article of ``megabytes`` MB: the sample's paragraphs, numbered, until it is that long."""
-    paragraphs = [p.strip() for row in sample_rows() for p in row["text"].split("\n") if len(p.strip()) > 40]
-    out, size, i = [], 0, 0
-    while size < megabytes * 1e6:
-        p = f"{paragraphs[i % len(paragraphs)]} (Part {i})"
-        out.append(p)
-        size += len(p.encode("utf-8")) + 2
-        i += 1
-    path.write_text("\n\n".join(out) + "\n", encoding="utf-8")
-
-
 @pytest.mark.slow
 def test_a_multi_mb_article_is_written_in_batches_chroma_accepts(fast_embedder, tmp_path: Path):
     """4 MB makes ~6,600 chunks, over Chroma's max batch (5,461 here): one refused upsert lost all 12."""
     folder = tmp_path / "folder"
     folder.mkdir()
-    big_article(folder / "big.txt", 4)
+    write_article(folder / "big.txt", 4)
     for i in range(11):
         (folder / f"small-{i:02d}.txt").write_text(
             f"Small article {i} about the vote in Baghdad on Sunday.\n", encoding="utf-8"
