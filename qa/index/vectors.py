@@ -79,8 +79,7 @@ def _connect(index_dir: Path, chroma_url: str) -> Any:
     chromadb = _import_chromadb()
     from chromadb.config import Settings as ChromaSettings
 
-    # _env_file is pydantic-settings' own init argument, unknown to the type stubs.
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, _env_file=None)  # type: ignore[call-arg]
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)  # no env file: see _import_chromadb
     if not chroma_url:
         with _chroma_errors(f"opening the vector store in {index_dir / 'chroma'}", ""):
             return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=chroma_settings)

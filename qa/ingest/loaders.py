@@ -52,10 +52,17 @@ def origin_of(path: Path, line: int | None = None) -> str:
     return resolved if line is None else f"{resolved}:{line}"
 
 
+def split_line(where: str) -> tuple[str, int | None]:
+    """A source or origin as (file, line): "a.jsonl:3" names line 3 of a JSONL file; other text is a file."""
+    head, sep, tail = where.rpartition(":")
+    if sep and tail.isdigit() and head.lower().endswith(".jsonl"):
+        return head, int(tail)
+    return where, None
+
+
 def origin_file(origin: str) -> str:
     """The file part of an origin (drops the ":LINE" of a JSONL line)."""
-    head, sep, tail = origin.rpartition(":")
-    return head if sep and tail.isdigit() and head.lower().endswith(".jsonl") else origin
+    return split_line(origin)[0]
 
 
 def default_doc_id(path: Path, line: int | None = None) -> str:

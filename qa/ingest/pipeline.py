@@ -21,7 +21,15 @@ from qa.index.lock import ingest_lock
 from qa.index.manifest import Store, StoredOrigin
 from qa.index.vectors import reset_collection
 from qa.ingest.chunking import chunk_article
-from qa.ingest.loaders import DOC_ID_SCHEME, LoadResult, iter_files, load_file, origin_file, origin_of
+from qa.ingest.loaders import (
+    DOC_ID_SCHEME,
+    LoadResult,
+    iter_files,
+    load_file,
+    origin_file,
+    origin_of,
+    split_line,
+)
 from qa.types import Article, Chunk
 
 Outcome = Literal["added", "replaced", "unchanged", "failed"]
@@ -295,27 +303,29 @@ class _Ingest:
         items, self.batch, self.batch_size = self.batch, [], 0
         if not items:
             return
+        failure = self._attempt(items)
+        if failure is None:
+            return
+        if len(items) == 1:
+            self._failed(items[0], failure)
+            return
+        for item in items:  # find the article at fault: each one on its own
+            self._check_signal()
+            failure = self._attempt([item])
+            if failure is not None:
+                self._failed(item, failure)
+
+    def _attempt(self, items: list[_Item]) -> Exception | None:
+        """Commit some articles; return their failure, unless it is the index's or a stop (raised)."""
         try:
             self._commit(items)
-            return
         except (_StopRequested, _Systemic, KeyboardInterrupt):
             raise
         except Exception as exc:
             if self._systemic_now(exc):
                 raise _Systemic(str(exc)) from None
-            if len(items) == 1:
-                self._failed(items[0], exc)
-                return
-        for item in items:  # find the article at fault: each one on its own
-            self._check_signal()
-            try:
-                self._commit([item])
-            except (_StopRequested, _Systemic, KeyboardInterrupt):
-                raise
-            except Exception as exc:
-                if self._systemic_now(exc):
-                    raise _Systemic(str(exc)) from None
-                self._failed(item, exc)
+            return exc
+        return None
 
     def _systemic_now(self, exc: Exception) -> bool:
         """An embedder (model or endpoint) or a Chroma server failure is never one article's fault."""
@@ -412,10 +422,8 @@ def _same_source(stored: StoredOrigin, article: Article) -> bool:
 def _legacy_origin(source: str) -> str:
     """The origin of an article committed before origins were recorded, from its source (best effort:
     a relative path is taken relative to the current directory)."""
-    head, sep, tail = source.rpartition(":")
-    if sep and tail.isdigit() and head.lower().endswith(".jsonl"):
-        return origin_of(Path(head), int(tail))
-    return origin_of(Path(source))
+    file, line = split_line(source)
+    return origin_of(Path(file), line)
 
 
 def _legacy_ids(stored: dict[str, StoredOrigin]) -> dict[str, str]:
