@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Status = Literal["answered", "not_found"]
+# A model judge's reading of a claim against its cited text (qa ask --judge).
+Verdict = Literal["entailed", "contradicted", "neutral"]
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,32 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One claim of an answer (a sentence, or a clause joined by ";") and what its check found.
+
+    ``supported`` is True when every figure, date, name, quoted word and speaker of the claim is in the
+    text its citations point at (see :mod:`qa.answer.claims`); ``problems`` says, one plain line each,
+    what is not.
+    """
+
+    text: str
+    start: int  # offsets in the answer's text
+    end: int
+    citations: tuple[int, ...]  # the 1-based numbers of its [n] markers, into Answer.citations
+    supported: bool
+    problems: tuple[str, ...] = ()
+    # Figures the claim works out from the cited text rather than quotes, with the arithmetic found.
+    derived: tuple[str, ...] = ()
+    # The cited numbers whose text, on its own, backs something the claim says.
+    supporting: tuple[int, ...] = ()
+    # False for a connecting sentence with nothing to check: no figure, name, date or quoted words.
+    checked: bool = True
+    judge: Verdict | None = None  # set only by the optional model judge
+
+
+@dataclass(frozen=True)
 class Answer:
-    """A reader's answer to a question, with its citations and the passages it saw."""
+    """A reader's answer to a question, with its citations, its checked claims and the passages it saw."""
 
     question: str
     status: Status
@@ -111,6 +137,14 @@ class Answer:
     citations: tuple[Citation, ...]
     backend: str
     retrieved: tuple[Hit, ...] = field(default_factory=tuple)
+    claims: tuple[Claim, ...] = field(default_factory=tuple)
+    # True when the reader asked the model once more because claims failed, and kept the better reply.
+    repaired: bool = False
+
+    @property
+    def supported(self) -> bool:
+        """True only when every claim of the answer is supported by what it cites."""
+        return all(c.supported for c in self.claims)
 
 
 @dataclass(frozen=True)
