@@ -10,7 +10,9 @@ from collections.abc import Callable, Sequence
 from qa.types import Citation, Claim
 
 
-def check_claims(text: str, citations: Sequence[Citation], article_text: Callable[[str], str]) -> tuple[Claim, ...]:
+def check_claims(
+    text: str, citations: Sequence[Citation], article_text: Callable[[str], str]
+) -> tuple[Claim, ...]:
     """Split ``text`` into claims, map each one's [n] markers to ``citations`` and check it."""
     raise NotImplementedError
 
