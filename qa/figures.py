@@ -86,12 +86,11 @@ class Number:
     kind: NumberKind
 
     def matches(self, other: Number) -> bool:
-        """Whether two mentions state the same quantity (a vague count covers the counts it can mean)."""
-        if self.kind == "vague" or other.kind == "vague":
-            vague, exact = (self, other) if self.kind == "vague" else (other, self)
-            if exact.kind == "vague":
-                return vague.value == exact.value
-            return 2 * vague.value <= exact.value < 1000 * vague.value
+        """Whether ``other`` states this quantity: "dozens" is backed by "36", but "36" not by "dozens"."""
+        if other.kind == "vague":
+            return self.kind == "vague" and self.value == other.value
+        if self.kind == "vague":
+            return 2 * self.value <= other.value < 1000 * self.value
         return abs(self.value - other.value) <= 1e-9 * max(abs(self.value), 1.0)
 
 
