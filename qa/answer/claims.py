@@ -51,6 +51,8 @@ _BETWEEN_SPEAKER_AND_VERB = frozenset(
     "also later has had have previously then earlier again reportedly".split()
 )
 _ACCORDING_TO = re.compile(r"\baccording to\s+$", re.IGNORECASE)
+# "The two outlets agree": a count of the answer's own sources, not a figure of the story.
+_ABOUT_SOURCES = re.compile(r"\s+(?:outlets|reports|sources|articles|accounts|stories|passages)\b", re.I)
 _PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it|his|her|their)\b", re.IGNORECASE)
 # Capitalised words that open or structure a sentence without naming anyone.
 _NOT_NAMES = frozenset(
@@ -220,7 +222,11 @@ def _items(text: str) -> _Items:
     quoted = _quote_spans(body)
     names = _name_tokens(body, quoted)
     return _Items(
-        numbers=[n for n in numbers(body) if not any(s <= n.start < e for s, e, _ in quoted)],
+        numbers=[
+            n
+            for n in numbers(body)
+            if not any(s <= n.start < e for s, e, _ in quoted) and not _ABOUT_SOURCES.match(body, n.end)
+        ],
         calendar=[
             (w.text, w.name) for w in calendar(body) if not any(s <= w.start < e for s, e, _ in quoted)
         ],
