@@ -33,6 +33,7 @@ from qa.text import fold_typography, split_sentences, terms
 from qa.types import Citation, Claim
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_MARKER_WITH_SPACE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+[\s.,;:]*")
 # How far around a cited span to look for its sentence and the one before it.
 _WINDOW = 1500
@@ -126,6 +127,11 @@ def split_claims(text: str) -> list[tuple[int, int, tuple[int, ...]]]:
 
 def _marker_numbers(text: str) -> list[int]:
     return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*,\s*", m.group(1))]
+
+
+def without_markers(text: str) -> str:
+    """A claim's words without its [n] markers ("attended [1]." -> "attended.")."""
+    return " ".join(_MARKER_WITH_SPACE.sub("", text).split())
 
 
 def _masked(text: str) -> str:

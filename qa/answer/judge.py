@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
-from qa.answer.claims import MARKER, cited_context
+from qa.answer.claims import cited_context, without_markers
 from qa.config import Settings
 from qa.openai_client import complete_json, make_client
 from qa.prompts import load_prompt
@@ -57,7 +57,7 @@ class Judge:
         cited = cited_context(claim, answer.citations, article_text)
         if not cited:
             return claim
-        plain = " ".join(MARKER.sub("", claim.text).split())
+        plain = without_markers(claim.text)
         system, user = load_prompt(JUDGE_PROMPT).render_messages(cited=cited, claim=plain)
         reply = complete_json(self.client, self.model, system, user)
         verdict = verdict_of(reply)
