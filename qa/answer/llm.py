@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qa.answer.citations import normalise, resolve
-from qa.answer.claims import MARKER, check_claims
+from qa.answer.claims import MARKER, check_claims, without_markers
 from qa.config import Settings
 from qa.errors import LLMError
 from qa.openai_client import complete_json, make_client
