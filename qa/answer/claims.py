@@ -113,19 +113,17 @@ def split_claims(text: str) -> list[tuple[int, int, tuple[int, ...]]]:
             pieces.append((cursor, start + m.start() + 1))
             cursor = start + m.end()
         pieces.append((cursor, end))
-    claims: list[list[object]] = []
+    claims: list[tuple[int, int, tuple[int, ...]]] = []
     for start, end in pieces:
         lead = _LEADING_MARKERS.match(text[start:end])
         if lead and claims:
-            previous = claims[-1]
-            previous[1] = start + len(lead.group().rstrip())
-            previous[2] = (*previous[2], *_marker_numbers(lead.group()))  # type: ignore[misc]
+            s, _, markers = claims[-1]
+            claims[-1] = (s, start + len(lead.group().rstrip()), (*markers, *_marker_numbers(lead.group())))
             start += lead.end()
         body = text[start:end]
-        if not re.search(r"\w", MARKER.sub("", body)):
-            continue
-        claims.append([start, end, tuple(_marker_numbers(body))])
-    return [(int(s), int(e), tuple(m)) for s, e, m in claims]  # type: ignore[call-overload]
+        if re.search(r"\w", MARKER.sub("", body)):
+            claims.append((start, end, tuple(_marker_numbers(body))))
+    return claims
 
 
 def _marker_numbers(text: str) -> list[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from qa.answer.claims import cited_context, without_markers
 from qa.config import Settings
@@ -29,7 +29,7 @@ def verdict_of(reply: dict[str, object]) -> Verdict:
     """The verdict of a judge reply; anything unreadable is "neutral" (no claim is passed on a guess)."""
     raw = reply.get("verdict")
     word = str(raw).strip().lower() if isinstance(raw, str) else ""
-    return cast(Verdict, word) if word in VERDICTS else "neutral"
+    return next((v for v in VERDICTS if v == word), "neutral")
 
 
 class Judge:
