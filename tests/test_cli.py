@@ -48,7 +48,18 @@ def test_ask_offline_cites_the_attendance_span_verified(run_cli, seed_index_dir:
     assert cited and cited[0]["verified"] is True and cited[0]["doc_id"] == GLOBAL_NEWS
     article = (SEEDS / f"{GLOBAL_NEWS}.txt").read_text(encoding="utf-8")
     assert article[cited[0]["start"] : cited[0]["end"]] == cited[0]["quote"]
-    assert set(doc) == {"question", "status", "answer", "citations", "backend", "retrieved"}
+    assert set(doc) == {
+        "question",
+        "status",
+        "answer",
+        "supported",
+        "claims",
+        "citations",
+        "backend",
+        "retrieved",
+    }
+    # The extractive reader's claims are its quotes, checked like a model's: they must pass.
+    assert doc["supported"] is True and all(c["supported"] and c["citations"] for c in doc["claims"])
     assert set(cited[0]) == {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
 
 
