@@ -273,4 +273,3 @@ def faults_caught(counts: Mapping[str, FaultCount]) -> Metric:
     """Caught / planted over the lexical kinds."""
     lexical = [c for kind, c in counts.items() if kind in LEXICAL_FAULTS]
     return Metric(sum(c.caught for c in lexical), sum(c.planted for c in lexical))
-

@@ -545,12 +545,12 @@ def _plant_in(kind: str, sentence: str, cited: str, passages: Sequence[str]) -> 
             return f'{body[:-1]}," {speaker} said{stop}', speaker, ""
         return f"{body}, {speaker} said{stop}", speaker, ""
     for pattern, flipped in _NEGATIONS:
-        m = pattern.search(sentence)
-        if m and _outside_quotes(sentence, m.start(), m.end()):
-            return sentence[: m.start()] + flipped + sentence[m.end() :], flipped, m.group(0)
-    for m in _AUXILIARY.finditer(sentence):
-        if _outside_quotes(sentence, m.start(), m.end()):
-            return sentence[: m.end()] + " not" + sentence[m.end() :], "not", ""
+        flip = pattern.search(sentence)
+        if flip and _outside_quotes(sentence, flip.start(), flip.end()):
+            return sentence[: flip.start()] + flipped + sentence[flip.end() :], flipped, flip.group(0)
+    for aux in _AUXILIARY.finditer(sentence):
+        if _outside_quotes(sentence, aux.start(), aux.end()):
+            return sentence[: aux.end()] + " not" + sentence[aux.end() :], "not", ""
     return None
 
 
