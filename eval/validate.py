@@ -12,6 +12,10 @@ Usage (from the repository root)::
     python eval/validate.py                      # the seed set, the AllSides sample, and
                                                  # the corpus-wide bench set if the corpus is there
     python eval/validate.py SET.jsonl --seeds seeds/ --articles more.jsonl --events events.jsonl
+    python eval/validate.py --claims eval/claims.jsonl   # a claim set only
+
+The claim set (``eval/claims.jsonl``, checked by ``validate_claims``) is hand-written answers with
+``[n]`` markers, faithful or carrying one planted fault, for the per-claim support checker.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 
 from qa.evaluation.questions import normalise_answer
 from qa.jsonl import read_objects
-from qa.text import fold_typography
+from qa.text import fold_typography, split_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO / "seeds"
@@ -341,6 +345,258 @@ def summarise(questions_path: Path | str) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+# --------------------------------------------------------------------------- the claim set
+
+CLAIMS = REPO / "eval" / "claims.jsonl"
+CLAIM_FIELDS = (
+    "id",
+    "articles",
+    "question",
+    "answer",
+    "citations",
+    "faithful",
+    "fault",
+    "wrong",
+    "right",
+    "split",
+)
+CLAIM_OPTIONAL_FIELDS = ("note",)
+ARTICLE_GROUPS = ("seeds", "allsides")
+SPLITS = ("dev", "test")
+# What a lexical check should catch, and what it is not expected to (negation) or must mark (derived).
+LEXICAL_FAULTS = ("figure", "date", "name", "quote", "attribution", "uncited")
+FAULTS = frozenset({*LEXICAL_FAULTS, "negation", "derived"})
+# Faults whose planted words must be absent from the cited text (the others legitimately share words with it).
+_ABSENT_FAULTS = frozenset({"figure", "date", "name", "quote", "attribution"})
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_OPENING_QUOTES = "\"'“‘"
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def load_claim_articles() -> dict[str, dict[str, str]]:
+    """The claim set's article groups: ``seeds`` (seeds/) and ``allsides`` (eval/allsides_sample.jsonl)."""
+    return {"seeds": load_seed_articles(SEEDS_DIR), "allsides": load_jsonl_articles(ALLSIDES_SAMPLE)}
+
+
+def spelled_numbers(n: int) -> set[str]:
+    """English spellings of ``n`` below a million, normalised: 168 -> "one hundred (and) sixty eight"."""
+
+    def below_thousand(k: int) -> set[str]:
+        if k < 20:
+            return {_UNITS[k]}
+        if k < 100:
+            return {_TENS[k // 10] + ("" if k % 10 == 0 else " " + _UNITS[k % 10])}
+        head = _UNITS[k // 100] + " hundred"
+        if k % 100 == 0:
+            return {head}
+        return {f"{head}{joint}{rest}" for rest in below_thousand(k % 100) for joint in (" ", " and ")}
+
+    if n < 0 or n >= 1_000_000:
+        return set()
+    if n < 1000:
+        return below_thousand(n)
+    heads = {h + " thousand" for h in below_thousand(n // 1000)}
+    if n % 1000 == 0:
+        return heads
+    tails = below_thousand(n % 1000)
+    return {f"{h}{joint}{rest}" for h in heads for rest in tails for joint in (" ", " and ")}
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    found, pos = [], text.find(quote)
+    while pos != -1:
+        found.append(pos)
+        pos = text.find(quote, pos + 1)
+    return found
+
+
+def cited_sentences(text: str, quote: str, before: bool = False) -> list[str]:
+    """The sentences of ``text`` that hold (part of) ``quote``, with the sentence before each if ``before``.
+
+    Sentences as qa splits them (``qa.text.split_sentences``); every occurrence of the quote counts.
+    """
+    spans = split_sentences(text)
+    picked: set[int] = set()
+    for pos in _occurrences(text, quote):
+        end = pos + len(quote)
+        for i, (s, e) in enumerate(spans):
+            if s < end and pos < e:
+                picked.add(i)
+                if before and i > 0:
+                    picked.add(i - 1)
+    return [text[spans[i][0] : spans[i][1]] for i in sorted(picked)]
+
+
+def _numbers_in(text: str) -> set[str]:
+    return {m.group(0).replace(",", "") for m in _DIGITS.finditer(text)}
+
+
+def _number_backed(number: str, cited: str) -> bool:
+    """True if ``number`` (digits) is in ``cited`` as digits, or as its value written in words."""
+    if number in _numbers_in(cited):
+        return True
+    if not number.isdigit():
+        return False
+    haystack = f" {normalise(cited)} "
+    return any(f" {words} " in haystack for words in spelled_numbers(int(number)))
+
+
+def _check_claim(item: dict, groups: Mapping[str, Mapping[str, str]]) -> list[str]:
+    problems: list[str] = []
+    missing = [f for f in CLAIM_FIELDS if f not in item]
+    if missing:
+        return [f"missing field(s): {', '.join(missing)}"]
+    unknown = sorted(set(item) - set(CLAIM_FIELDS) - set(CLAIM_OPTIONAL_FIELDS))
+    if unknown:
+        problems.append(f"unknown field(s): {', '.join(unknown)}")
+    group, answer, citations = item["articles"], item["answer"], item["citations"]
+    faithful, fault, wrong, right = item["faithful"], item["fault"], item["wrong"], item["right"]
+    for name in ("question", "answer"):
+        if not isinstance(item[name], str) or not item[name].strip():
+            problems.append(f"{name} must be a non-empty string")
+    if not isinstance(answer, str):
+        answer = ""
+    if not isinstance(item.get("note", ""), str):
+        problems.append("note must be a string")
+    if group not in ARTICLE_GROUPS:
+        problems.append(f"bad articles {group!r} (expected one of {', '.join(ARTICLE_GROUPS)})")
+    if item["split"] not in SPLITS:
+        problems.append(f"bad split {item['split']!r} (expected dev or test)")
+    if not isinstance(faithful, bool):
+        problems.append("faithful must be true or false")
+    if faithful is True and (fault, wrong, right) != (None, None, None):
+        problems.append("a faithful item must have fault, wrong and right all null")
+    known_fault = isinstance(fault, str) and fault in FAULTS
+    if faithful is False:
+        if not known_fault:
+            problems.append(f"bad fault {fault!r} (expected one of {', '.join(sorted(FAULTS))})")
+        if not isinstance(wrong, str) or not wrong.strip():
+            problems.append("an unfaithful item needs wrong: the planted words, a substring of answer")
+            wrong = None
+        if right is not None and (not isinstance(right, str) or not right.strip()):
+            problems.append("right must be null or a non-empty string")
+            right = None
+        if fault == "derived" and not str(item.get("note", "")).strip():
+            problems.append("a derived item needs a note with the arithmetic")
+    if not isinstance(citations, list) or not citations:
+        return [*problems, 'citations must be a non-empty list of {"doc_id": str, "quote": str}']
+    if not all(
+        isinstance(c, dict) and isinstance(c.get("doc_id"), str) and isinstance(c.get("quote"), str)
+        for c in citations
+    ):
+        return [*problems, 'citations must be a non-empty list of {"doc_id": str, "quote": str}']
+
+    # Markers: each [n] points at a citation, each citation has a marker.
+    markers = {int(m.group(1)) for m in _MARKER.finditer(answer)}
+    for n in sorted(markers):
+        if not 1 <= n <= len(citations):
+            problems.append(f"marker [{n}] has no citation ({len(citations)} given)")
+    for n in range(1, len(citations) + 1):
+        if n not in markers:
+            problems.append(f"citation {n} is referenced by no [{n}] marker in the answer")
+
+    # Quotes: verbatim in their article; gather the sentences they sit in.
+    articles = groups.get(group, {}) if isinstance(group, str) else {}
+    quotes: list[str] = []
+    sentences: list[str] = []  # the sentences holding the quotes
+    window: list[str] = []  # the same, with the sentence before each (a pronoun's antecedent)
+    for c in citations:
+        doc_id, quote = c["doc_id"], c["quote"]
+        unknown_keys = sorted(set(c) - {"doc_id", "quote"})
+        if unknown_keys:
+            problems.append(f"citation has unknown field(s): {', '.join(unknown_keys)}")
+        if doc_id not in articles:
+            problems.append(f"citation doc_id {doc_id!r} is not an article of {group!r}")
+            continue
+        text = articles[doc_id]
+        if not quote.strip() or quote != quote.strip():
+            problems.append(f"quote is empty or has leading/trailing whitespace: {quote!r}")
+        if quote not in text:
+            hint = ""
+            if _loose(quote) in _loose(text):
+                hint = " (it matches once whitespace/quotes/dashes are normalised: copy it exactly)"
+            problems.append(f"quote is not a verbatim substring of {doc_id}{hint}: {quote!r}")
+            continue
+        if quote_in_furniture(text, quote):
+            problems.append(f"quote comes from page furniture in {doc_id}: {quote!r}")
+        quotes.append(quote)
+        sentences.extend(cited_sentences(text, quote))
+        window.extend(cited_sentences(text, quote, before=True))
+    if len(quotes) < len(citations):
+        return problems
+    cited = " \n ".join([*quotes, *sentences])
+    nearby = " \n ".join([*quotes, *window])
+
+    if faithful is True:
+        for number in sorted(_numbers_in(_MARKER.sub(" ", answer))):
+            if not _number_backed(number, cited):
+                problems.append(f"faithful answer has {number!r}, which is not in the cited sentences")
+    if faithful is False and wrong is not None and known_fault:
+        if wrong not in answer:
+            problems.append(f"wrong {wrong!r} is not a substring of the answer")
+        if fault == "uncited":
+            if _MARKER.search(wrong):
+                problems.append(f"the uncited sentence {wrong!r} carries a marker")
+            if not re.search(r"\d|\b[A-Z]", wrong[1:]):
+                problems.append(f"the uncited sentence {wrong!r} has no figure, name or date")
+        if fault in _ABSENT_FAULTS and alias_matches(wrong, nearby):
+            problems.append(
+                f"wrong {wrong!r} occurs in the cited text or the sentence before it: no fault is planted"
+            )
+        if fault == "quote":
+            pos = answer.find(wrong)
+            if pos < 1 or answer[pos - 1] not in _OPENING_QUOTES:
+                problems.append(f"quote fault {wrong!r} is not inside quotation marks in the answer")
+        if right is not None and right not in cited:
+            problems.append(f"right {right!r} is not verbatim in the cited sentences")
+    return problems
+
+
+def validate_claims(claims_path: Path | str, articles: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Return every problem found in the claim set, each prefixed with its location; [] if sound.
+
+    ``articles`` maps each article group an item can name (``seeds``, ``allsides``) to its
+    doc_id -> text mapping, as :func:`load_claim_articles` builds it.
+    """
+    try:
+        items = load_questions(claims_path)
+    except (OSError, ValueError) as exc:
+        return [str(exc)]
+    if not items:
+        return [f"{claims_path}: no claims"]
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for number, item in enumerate(items, 1):
+        cid = item.get("id")
+        where = f"{claims_path}:{number}" + (f" [{cid}]" if cid else "")
+        if not isinstance(cid, str) or not cid.strip():
+            problems.append(f"{where}: id must be a non-empty string")
+        elif cid in seen:
+            problems.append(f"{where}: duplicate id (first on line {seen[cid]})")
+        else:
+            seen[cid] = number
+        problems.extend(f"{where}: {p}" for p in _check_claim(item, articles))
+    return problems
+
+
+def summarise_claims(claims_path: Path | str) -> dict[str, int]:
+    """Items per kind ('faithful' or the fault) and per split, plus 'total'."""
+    counts: dict[str, int] = {}
+    items = load_questions(claims_path)
+    for item in items:
+        kind = "faithful" if item.get("faithful") is True else str(item.get("fault"))
+        for key in (kind, f"{kind}/{item.get('split')}"):
+            counts[key] = counts.get(key, 0) + 1
+    counts["total"] = len(items)
+    return dict(sorted(counts.items()))
+
+
 # --------------------------------------------------------------------------- command line
 
 
@@ -369,26 +625,44 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--articles", action="append", default=[], help="qa JSONL articles file (id, text)")
     parser.add_argument("--events", help="AllSides events.jsonl (articles built by bench/allsides.py)")
+    parser.add_argument(
+        "--claims",
+        action="append",
+        default=[],
+        help="claim set(s) to check against the seeds and the AllSides sample (default: eval/claims.jsonl)",
+    )
     args = parser.parse_args(argv)
 
-    if args.sets:
+    if args.sets or args.claims:
         articles = load_articles_from_paths([*args.seeds, *args.articles], events=args.events)
         if not articles:
             articles = load_seed_articles(SEEDS_DIR)
         runs = [(Path(s), articles, str(s)) for s in args.sets]
+        claim_sets = [Path(c) for c in args.claims]
     else:
         runs = _default_runs()
+        claim_sets = [CLAIMS]
 
     failed = False
     for path, articles, label in runs:
         problems = validate(path, articles or {})
         counts = summarise(path) if Path(path).is_file() else {}
-        status = "OK" if not problems else f"{len(problems)} problem(s)"
-        print(f"{path} ({label}): {status}; {json.dumps(counts)}")
-        for problem in problems:
-            print(f"  - {problem}")
-        failed = failed or bool(problems)
+        failed = _report(path, label, problems, counts) or failed
+    claim_articles = load_claim_articles() if claim_sets else {}
+    for path in claim_sets:
+        problems = validate_claims(path, claim_articles)
+        counts = summarise_claims(path) if path.is_file() else {}
+        failed = _report(path, "claims: seeds + AllSides sample", problems, counts) or failed
     return 1 if failed else 0
+
+
+def _report(path: Path, label: str, problems: list[str], counts: dict[str, int]) -> bool:
+    """Print one set's verdict and problems; True if it has problems."""
+    status = "OK" if not problems else f"{len(problems)} problem(s)"
+    print(f"{path} ({label}): {status}; {json.dumps(counts)}")
+    for problem in problems:
+        print(f"  - {problem}")
+    return bool(problems)
 
 
 if __name__ == "__main__":

@@ -176,18 +176,34 @@ def ask(
     offline: OfflineOpt = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any claim is not supported by what it cites.")
+    ] = False,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Also ask a model (QA_JUDGE_MODEL, default QA_MODEL) whether each claim's cited text "
+            "entails it: for negations and changed verbs the lexical check cannot see.",
+        ),
+    ] = False,
 ) -> None:
-    """Answer a question from the articles, with verified citations."""
+    """Answer a question from the articles, with verified citations and checked claims."""
     from qa.answer.ask import ask as run_ask
-    from qa.answer.ask import make_reader
+    from qa.answer.ask import make_judge, make_reader
     from qa.index.corpus import Corpus
     from qa.render.json import answer_json
-    from qa.render.terminal import answer_text
+    from qa.render.terminal import answer_text, repair_notice
 
     settings = _settings(index)
     with Corpus(settings) as corpus:
-        answer = run_ask(corpus, question, make_reader(corpus, offline, notice), k or settings.k)
+        reader = make_reader(corpus, offline, notice)
+        answer = run_ask(corpus, question, reader, k or settings.k, make_judge(corpus) if judge else None)
+    if answer.repair is not None:
+        notice(repair_notice(answer.repair))
     _emit(as_json, answer_json(answer), answer_text(answer))
+    if strict and not answer.supported:
+        raise typer.Exit(1)
 
 
 @app.command()

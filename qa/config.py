@@ -57,6 +57,17 @@ class Settings:
     chunk_overlap: int = _setting("QA_CHUNK_OVERLAP", 100, "Characters shared by neighbouring chunks.")
     k: int = _setting("QA_K", 6, "Passages retrieved per question.")
     max_file_mb: float = _setting("QA_MAX_FILE_MB", 20.0, "Files larger than this are refused at ingest.")
+    repair: bool = _setting(
+        "QA_REPAIR",
+        True,
+        "When an LLM answer's claims are not supported by what they cite, ask the model once to correct them "
+        "and keep the better reply; 0 turns it off.",
+    )
+    judge_model: str = _setting(
+        "QA_JUDGE_MODEL",
+        "",
+        "Model that `qa ask --judge` asks whether each claim's cited text entails it; empty means QA_MODEL.",
+    )
     lock_timeout: float = _setting(
         "QA_LOCK_TIMEOUT", 120.0, "Seconds an ingest waits for another ingest on the same index."
     )
@@ -132,6 +143,16 @@ def _read_dotenv(path: Path, on_warning: Callable[[str], None]) -> dict[str, str
     return values
 
 
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise ValueError(raw)  # load_settings names the variable
+    return value in _TRUE
+
+
 def load_settings(
     env: Mapping[str, str] | None = None,
     dotenv: Path | None = Path(".env"),
@@ -147,8 +168,8 @@ def load_settings(
         if raw is None or raw == "":
             continue
         try:
-            # Every default is a str, int, float or Path, whose type parses the raw text.
-            convert = cast(Callable[[str], Any], type(f.default))
+            # Every default is a bool, str, int, float or Path, whose type parses the raw text.
+            convert = _flag if isinstance(f.default, bool) else cast(Callable[[str], Any], type(f.default))
             values[f.name] = convert(raw)
         except ValueError:
             raise ConfigError(

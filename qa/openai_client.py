@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings
@@ -241,15 +241,20 @@ def _parse(message: Any) -> dict[str, Any] | None:
     return extract_json_object(content)
 
 
-def complete_json(client: openai.OpenAI, model: str, system: str, user: str) -> dict[str, Any]:
+def complete_json(
+    client: openai.OpenAI, model: str, system: str, user: str, follow_up: Sequence[tuple[str, str]] = ()
+) -> dict[str, Any]:
     """Ask the model for a JSON object; one repair round trip if the reply is not one.
 
-    A structured refusal (``message.refusal`` with no content) comes back as
-    ``{"refusal": "<text>"}`` so callers can treat it as "no answer".
+    ``follow_up`` continues the conversation after ``user`` with (assistant reply, next user message)
+    turns, for a second round on an earlier reply. A structured refusal (``message.refusal`` with no
+    content) comes back as ``{"refusal": "<text>"}`` so callers can treat it as "no answer".
     """
     messages = ([{"role": "system", "content": system}] if system else []) + [
         {"role": "user", "content": user}
     ]
+    for said, asked in follow_up:
+        messages += [{"role": "assistant", "content": said}, {"role": "user", "content": asked}]
     message = _chat(client, model, messages)
     content = message.content or ""
     parsed = _parse(message)

@@ -138,8 +138,9 @@ class Answer:
     backend: str
     retrieved: tuple[Hit, ...] = field(default_factory=tuple)
     claims: tuple[Claim, ...] = field(default_factory=tuple)
-    # True when the reader asked the model once more because claims failed, and kept the better reply.
-    repaired: bool = False
+    # (unsupported claims before, after) when the reader asked the model once to correct failed claims;
+    # "after" is lower only when the corrected reply was kept.
+    repair: tuple[int, int] | None = None
 
     @property
     def supported(self) -> bool:

@@ -13,8 +13,9 @@ import pytest
 from qa.briefing import llm as briefing_llm
 from qa.briefing.loaded_language import charged_share, find_terms, lexicon, parse_lexicon, unattributed
 from qa.briefing.model import Briefing
-from qa.briefing.pool import build_pool, figures, usable
+from qa.briefing.pool import build_pool, usable
 from qa.briefing.summarize import summarize
+from qa.figures import figures
 from qa.index.corpus import Corpus
 from qa.render.json import briefing_json
 from qa.render.markdown import briefing_markdown

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -336,3 +337,138 @@ def test_bench_set_is_well_formed_offline():
     assert len(questions) >= 45
     assert len({q["id"] for q in questions}) == len(questions)
     assert all(q["category"] in validate_mod.CATEGORIES and q["answers"] and q["evidence"] for q in questions)
+
+
+# --------------------------------------------------------------------------- the claim set
+
+CLAIM_SET = REPO / "eval" / "claims.jsonl"
+
+
+@pytest.fixture(scope="module")
+def claim_articles() -> dict[str, dict[str, str]]:
+    return validate_mod.load_claim_articles()
+
+
+def _good_claim(**changes) -> dict:
+    item = {
+        "id": "t-claim",
+        "articles": "seeds",
+        "question": "How many lawmakers attended?",
+        "answer": "About 170 lawmakers attended the session [1].",
+        "citations": [
+            {"doc_id": GN, "quote": "the 168 lawmakers present were just three more than the quorum"}
+        ],
+        "faithful": False,
+        "fault": "figure",
+        "wrong": "170",
+        "right": "168",
+        "split": "dev",
+    }
+    item.update(changes)
+    return item
+
+
+def test_claim_set_is_valid(claim_articles):
+    assert validate_mod.validate_claims(CLAIM_SET, claim_articles) == []
+
+
+def test_claim_set_counts():
+    items = _questions(CLAIM_SET)
+    faithful = [i for i in items if i["faithful"]]
+    faults = Counter(i["fault"] for i in items if not i["faithful"])
+    assert len(faithful) >= 40
+    assert sum(faults.values()) >= 40
+    for kind in validate_mod.LEXICAL_FAULTS:
+        assert faults[kind] >= 5, kind
+    assert faults["negation"] >= 3
+    assert faults["derived"] >= 3
+    # Both article groups, and both splits of every kind.
+    assert Counter(i["articles"] for i in items).keys() == {"seeds", "allsides"}
+    for kind in ["faithful", *faults]:
+        splits = Counter(i["split"] for i in items if (i["fault"] or "faithful") == kind)
+        assert splits["dev"] and splits["test"], kind
+        assert abs(splits["dev"] - splits["test"]) <= 1, (kind, splits)
+    # Markers placed after the full stop, and combined ones, are both in the set.
+    assert any(re.search(r"[.!?\"] \[\d+\]$", i["answer"]) for i in faithful)
+    assert any("][" in i["answer"] for i in faithful)
+
+
+def test_a_sound_claim_passes(tmp_path, claim_articles):
+    assert validate_mod.validate_claims(_write(tmp_path, [_good_claim()]), claim_articles) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # A quote that is not in its article.
+        (
+            {"citations": [{"doc_id": GN, "quote": "the 170 lawmakers present were just three more"}]},
+            "not a verbatim substring",
+        ),
+        # The "wrong" word is in fact in the cited text: nothing is planted.
+        ({"answer": "About 168 lawmakers attended the session [1].", "wrong": "168"}, "no fault is planted"),
+        # A wrong name that the sentence before the quote holds (a pronoun's antecedent) is no fault either.
+        (
+            {
+                "fault": "attribution",
+                "answer": "Ammar al-Shibli told Reuters Iraq can protect itself [1].",
+                # "he" in the quote; the sentence before names Ammar al-Shibli.
+                "citations": [
+                    {
+                        "doc_id": WIRE,
+                        "quote": "which are capable of protecting the country,” he told Reuters.",
+                    }
+                ],
+                "wrong": "Ammar al-Shibli",
+                "right": None,
+            },
+            "no fault is planted",
+        ),
+        # A marker with no citation, and a citation with no marker.
+        ({"answer": "About 170 lawmakers attended the session [2]."}, "marker [2] has no citation"),
+        ({"answer": "About 170 lawmakers attended the session [2]."}, "citation 1 is referenced by no"),
+        ({"right": "169"}, "is not verbatim in the cited sentences"),
+        ({"wrong": "171"}, "is not a substring of the answer"),
+        ({"fault": "typo"}, "bad fault"),
+        ({"split": "train"}, "bad split"),
+        ({"articles": "allsides"}, "is not an article of 'allsides'"),
+        ({"faithful": True}, "must have fault, wrong and right all null"),
+        ({"fault": "quote"}, "not inside quotation marks"),
+        ({"fault": "derived", "wrong": "170"}, "needs a note"),
+        ({"fault": "uncited", "wrong": "About 170 lawmakers attended the session [1]."}, "carries a marker"),
+        ({"tags": []}, "unknown field"),
+    ],
+)
+def test_claim_validator_catches(tmp_path, claim_articles, changes, expected):
+    problems = validate_mod.validate_claims(_write(tmp_path, [_good_claim(**changes)]), claim_articles)
+    assert any(expected in p for p in problems), problems
+
+
+def test_claim_validator_checks_faithful_figures(tmp_path, claim_articles):
+    def faithful(cid: str, answer: str) -> dict:
+        return _good_claim(id=cid, answer=answer, faithful=True, fault=None, wrong=None, right=None)
+
+    good = [
+        faithful("a", "168 lawmakers attended, 3 more than the quorum [1]."),  # 3 is "three" in the text
+        faithful("b", "One hundred sixty-eight lawmakers attended. [1]"),
+    ]
+    assert validate_mod.validate_claims(_write(tmp_path, good), claim_articles) == []
+    bad = faithful("c", "170 lawmakers attended [1].")
+    problems = validate_mod.validate_claims(_write(tmp_path, [bad]), claim_articles)
+    assert any("'170', which is not in the cited sentences" in p for p in problems), problems
+
+
+def test_claim_validator_reports_duplicates_and_missing_fields(tmp_path, claim_articles):
+    broken = _good_claim()
+    del broken["right"]
+    problems = validate_mod.validate_claims(
+        _write(tmp_path, [_good_claim(), _good_claim(), broken]), claim_articles
+    )
+    assert any("duplicate id" in p for p in problems)
+    assert any("missing field(s): right" in p for p in problems)
+
+
+def test_spelled_numbers():
+    assert validate_mod.spelled_numbers(3) == {"three"}
+    assert "one hundred and sixty eight" in validate_mod.spelled_numbers(168)
+    assert validate_mod.spelled_numbers(5000) == {"five thousand"}

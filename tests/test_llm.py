@@ -96,12 +96,15 @@ def test_correct_answer_verifies_with_real_offsets(fake_llm: FakeLLM, hits: list
 
 
 def test_fabricated_quote_is_kept_unverified(fake_llm: FakeLLM, hits: list[Hit]) -> None:
-    fake_llm.reply(
-        reply(
-            "answered", "All 329 attended.", ("P2", "All 329 lawmakers attended the session."), ("P2", SUNNI)
-        )
+    fabricating = reply(
+        "answered", "All 329 attended.", ("P2", "All 329 lawmakers attended the session."), ("P2", SUNNI)
     )
-    fabricated, real = ask(fake_llm, hits).citations
+    fake_llm.reply(fabricating).reply(fabricating)  # the repair round gets the same reply again
+    answer = ask(fake_llm, hits)
+    fabricated, real = answer.citations
+    (claim,) = answer.claims
+    assert not claim.supported and claim.problems == ("'329' is not in the cited text (it has 168, three)",)
+    assert answer.repair == (1, 1)  # asked once, nothing better came back: the first reply is kept
     assert (fabricated.verified, fabricated.start, fabricated.end, fabricated.doc_id) == (
         False,
         None,
@@ -144,8 +147,9 @@ def test_sentinel_answer_means_not_found(fake_llm: FakeLLM, hits: list[Hit]) -> 
 
 def test_empty_citations(fake_llm: FakeLLM, hits: list[Hit]) -> None:
     fake_llm.reply(reply("answered", "168 were present."))
-    answer = ask(fake_llm, hits)
+    answer = ask(fake_llm, hits, repair=False)
     assert (answer.status, answer.text, answer.citations) == ("answered", "168 were present.", ())
+    assert [c.problems for c in answer.claims] == [("it cites nothing",)] and answer.repair is None
 
 
 @pytest.mark.parametrize(
@@ -182,7 +186,7 @@ def test_odd_fields_are_tolerated(fake_llm: FakeLLM, hits: list[Hit]) -> None:
     answer = ask(fake_llm, hits)
     assert answer.status == "answered" and [c.verified for c in answer.citations] == [True, True]
     fake_llm.reply(json.dumps({"status": "ANSWERED", "answer": "168.", "citations": "P2"}))
-    answer = ask(fake_llm, hits)
+    answer = ask(fake_llm, hits, repair=False)
     assert answer.status == "answered" and answer.citations == ()
     fake_llm.reply(json.dumps({"status": "answered", "answer": None}))
     assert ask(fake_llm, hits).status == "not_found"

@@ -16,6 +16,8 @@ RENDERED_WITH: dict[str, set[str]] = {
     "answer": {"passages", "question", "not_found_answer"},
     "passage": {"label", "outlet", "title", "text"},
     "repair": set(),
+    "claim_repair": {"problems"},
+    "judge": {"cited", "claim"},
     "briefing_map": {"passages", "topic", "max_notes"},
     "briefing_reduce": {"passages", "notes", "topic", "outlets", "words"},
 }

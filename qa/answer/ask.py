@@ -6,7 +6,9 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from qa.answer.extractive import ExtractiveReader
+from qa.answer.judge import Judge
 from qa.answer.llm import LLMReader
+from qa.errors import ConfigError
 from qa.index.corpus import Corpus
 from qa.index.search import search
 from qa.types import Answer, Hit
@@ -36,7 +38,15 @@ def make_reader(corpus: Corpus, offline: bool, on_notice: Callable[[str], None])
     return ExtractiveReader(corpus.embedder)
 
 
-def ask(corpus: Corpus, question: str, reader: Reader, k: int) -> Answer:
-    """Answer ``question`` from the k best passages of the index."""
+def make_judge(corpus: Corpus) -> Judge:
+    """The model judge of ``qa ask --judge``; it needs an LLM endpoint."""
+    if not corpus.settings.llm_configured:
+        raise ConfigError("--judge needs an LLM endpoint: set OPENAI_API_KEY or OPENAI_BASE_URL.")
+    return Judge(corpus.settings)
+
+
+def ask(corpus: Corpus, question: str, reader: Reader, k: int, judge: Judge | None = None) -> Answer:
+    """Answer ``question`` from the k best passages of the index; the judge, if given, reads every claim."""
     hits = search(corpus, question, k)
-    return reader.answer(question, hits, corpus.article_text)
+    answer = reader.answer(question, hits, corpus.article_text)
+    return judge.judge(answer, corpus.article_text) if judge is not None else answer

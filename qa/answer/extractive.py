@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answer.citations import resolve
+from qa.answer.claims import check_claims
 from qa.index.embedding import Embedder
 from qa.prompts import NOT_FOUND_ANSWER
 from qa.text import HAS_DATE, HAS_NUMBER, split_sentences, terms
@@ -129,4 +130,6 @@ class ExtractiveReader:
                 break
         citations = tuple(resolve(c.text, hits, f"P{c.hit_index + 1}", article_text) for c in chosen)
         text = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, start=1))
-        return Answer(question, "answered", text, citations, self.backend, tuple(hits))
+        # Its claims are its quotes: the same check as a model's answer, which they must pass.
+        claims = check_claims(text, citations, article_text)
+        return Answer(question, "answered", text, citations, self.backend, tuple(hits), claims)

@@ -5,21 +5,26 @@ The request and the client live in :mod:`qa.openai_client`, the only module that
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qa.answer.citations import normalise, resolve
+from qa.answer.claims import MARKER, check_claims
 from qa.config import Settings
+from qa.errors import LLMError
 from qa.openai_client import complete_json, make_client
 from qa.prompts import NOT_FOUND_ANSWER, load_prompt
-from qa.types import Answer, Citation, Hit, Status
+from qa.types import Answer, Citation, Claim, Hit, Status
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; importing openai costs over a second
     import openai
 
 ANSWER_PROMPT = "answer"
 PASSAGE_PROMPT = "passage"
+CLAIM_REPAIR_PROMPT = "claim_repair"
 
 _DELIMITER = re.compile(r"<(?=\s*/?\s*(?:passage|question)\b)", re.IGNORECASE)
 _KEYLIKE = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}")
@@ -123,7 +128,7 @@ class LLMReader:
         return self._client
 
     def answer(self, question: str, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Answer:
-        """Answer from the hits; every quote is located and verified against the article."""
+        """Answer from the hits; every quote is located and verified, every claim checked against them."""
         hits = tuple(hits)
         if not hits:  # nothing to answer from: asking the model could only invite a guess
             return Answer(question, "not_found", NOT_FOUND_ANSWER, (), self.backend, hits)
@@ -131,6 +136,27 @@ class LLMReader:
             passages=render_passages(hits), question=question, not_found_answer=NOT_FOUND_ANSWER
         )
         reply = complete_json(self.client, self.model, system, user)
+        first = self._read(question, hits, reply, article_text)
+        unsupported = sum(not c.supported for c in first.claims)
+        if not unsupported or not self.settings.repair:
+            return first
+        # One repair round: the model sees its reply and the problems, and may correct them.
+        asked = load_prompt(CLAIM_REPAIR_PROMPT).render(problems=problem_lines(first.claims))
+        try:
+            second_reply = complete_json(
+                self.client, self.model, system, user, [(json.dumps(reply, ensure_ascii=False), asked)]
+            )
+        except LLMError:
+            return replace(first, repair=(unsupported, unsupported))
+        second = self._read(question, hits, second_reply, article_text)
+        after = sum(not c.supported for c in second.claims)
+        if second.status == "answered" and after < unsupported:
+            return replace(second, repair=(unsupported, after))
+        return replace(first, repair=(unsupported, unsupported))
+
+    def _read(
+        self, question: str, hits: tuple[Hit, ...], reply: dict[str, Any], article_text: Callable[[str], str]
+    ) -> Answer:
         raw_answer = reply.get("answer")
         text = raw_answer.strip() if isinstance(raw_answer, str) else ""
         items = _citation_items(reply.get("citations"))
@@ -138,8 +164,30 @@ class LLMReader:
         if status == "not_found":
             return Answer(question, "not_found", NOT_FOUND_ANSWER, (), self.backend, hits)
         citations: list[Citation] = []
-        for quote, source in items:
+        number_of: dict[int, int] = {}  # the model's citation number -> qa's, once duplicates are merged
+        for raw_number, (quote, source) in enumerate(items, start=1):
             citation = resolve(quote, hits, source, article_text)
             if citation not in citations:  # the same quote cited twice adds nothing
                 citations.append(citation)
-        return Answer(question, "answered", text, tuple(citations), self.backend, hits)
+            number_of[raw_number] = citations.index(citation) + 1
+        text = renumber(text, number_of)
+        claims = check_claims(text, citations, article_text)
+        return Answer(question, "answered", text, tuple(citations), self.backend, hits, claims)
+
+
+def renumber(text: str, number_of: dict[int, int]) -> str:
+    """Rewrite the [n] markers of an answer after duplicate citations were merged ([3] -> [1])."""
+
+    def one(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        mapped = list(dict.fromkeys(number_of.get(n, n) for n in numbers))
+        return "[" + ", ".join(str(n) for n in mapped) + "]"
+
+    return MARKER.sub(one, text) if any(k != v for k, v in number_of.items()) else text
+
+
+def problem_lines(claims: Sequence[Claim]) -> str:
+    """The unsupported claims and their problems, one line each, for the repair prompt."""
+    return "\n".join(
+        f'- "{MARKER.sub("", c.text).strip()}": {"; ".join(c.problems)}' for c in claims if not c.supported
+    )

@@ -23,7 +23,8 @@ import numpy as np
 
 from qa.briefing.loaded_language import find_terms, lexicon
 from qa.briefing.model import Difference
-from qa.briefing.pool import RELATED_WITH_RARE, Pool, cite, figures, pool_index
+from qa.briefing.pool import RELATED_WITH_RARE, Pool, cite, pool_index
+from qa.figures import figures
 
 SAME_SUBJECT = 0.65  # cosine at which two sentences are about the same thing (figures compared)
 UNREPORTED_BELOW = 0.5  # a sentence with no other outlet's sentence this close is reported by one outlet only

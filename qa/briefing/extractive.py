@@ -29,7 +29,8 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from qa.briefing.loaded_language import find_terms, quoted_spans
-from qa.briefing.pool import Pool, PoolSentence, figures, unit
+from qa.briefing.pool import Pool, PoolSentence, unit
+from qa.figures import figures
 from qa.text import terms
 
 W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.15

@@ -18,6 +18,7 @@ from importlib import resources
 import numpy as np
 
 from qa.answer.citations import resolve
+from qa.figures import figures
 from qa.index.corpus import Corpus
 from qa.text import split_sentences, terms
 from qa.types import Article, Citation, Hit
@@ -48,134 +49,6 @@ _EDITORIAL = re.compile(
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’)\]]*\s*$")
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 _WORDS = re.compile(r"\S+")
-
-# Figures: numbers that are not years, times, dates or ranges of years.
-_FIGURE = re.compile(
-    r"(?<![\w.,/:$-])\$?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
-    r"(?P<pct>\s*(?:%|percent\b|per cent\b))?(?P<scale>\s+(?:thousand|million|billion|trillion)\b)?"
-    r"(?![\w/:%]|[.,]\d|-\d)"
-)
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*\.?")
-_UNIT_SKIP = frozenset(
-    [
-        "of",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "to",
-        "per",
-        "in",
-        "on",
-        "for",
-        "from",
-        "by",
-        "with",
-        "as",
-        "at",
-        "than",
-        "more",
-        "less",
-        "about",
-        "around",
-        "some",
-        "least",
-        "most",
-        "nearly",
-        "almost",
-        "over",
-        "under",
-        "up",
-        "down",
-        "out",
-        "into",
-        "its",
-        "their",
-        "his",
-        "her",
-        "this",
-        "that",
-        "these",
-        "those",
-        "who",
-        "which",
-        "were",
-        "was",
-        "are",
-        "is",
-        "be",
-        "been",
-        "had",
-        "has",
-        "have",
-        "new",
-        "other",
-    ]
-)
-_MONTH_BEFORE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-    r"september|october|november|december|no|number|page|article|section|chapter)\.?\s*$",
-    re.IGNORECASE,
-)
-_PERIOD_AFTER = re.compile(
-    r"\b(this|next|last|previous|current|following|coming|past)\s+(year|quarter|month|week|season|decade)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number in a sentence, with the noun it counts when one follows ("5,000 troops" -> troop)."""
-
-    value: float
-    text: str
-    unit: str
-    start: int  # offsets inside the sentence text
-    end: int
-    period: str = (
-        ""  # "this year", "next year" ... when one follows: figures of different periods never conflict
-    )
-
-
-@functools.lru_cache(maxsize=65536)
-def figures(text: str) -> tuple[Figure, ...]:
-    """Numbers in a text that are figures: not years (1900-2099), times, dates or year ranges."""
-    found = []
-    for m in _FIGURE.finditer(text):
-        digits = m.group("num").replace(",", "")
-        if _MONTH_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
-            continue  # a date ("Oct. 7") or a label ("No. 2")
-        if (
-            m.group("frac") is None
-            and "," not in m.group("num")
-            and len(digits) == 4
-            and 1900 <= int(digits) <= 2099
-        ):
-            continue  # a year
-        value = float(digits + (m.group("frac") or ""))
-        scale = (m.group("scale") or "").strip().lower()
-        value *= _SCALES.get(scale, 1.0)
-        unit = "percent" if m.group("pct") else _unit_after(text, m.end())
-        period = _PERIOD_AFTER.search(text[m.end() : m.end() + 40])
-        found.append(
-            Figure(
-                value, m.group(0).strip(), unit, m.start(), m.end(), period.group(0).lower() if period else ""
-            )
-        )
-    return tuple(found)
-
-
-def _unit_after(text: str, pos: int) -> str:
-    window = re.split(r"[;,:!?()]", text[pos : pos + 40], maxsplit=1)[0]
-    for word in _UNIT_WORD.findall(window)[:3]:
-        low = word.lower().rstrip(".")
-        if low in _UNIT_SKIP or not word[0].islower() or len(low) < 3:
-            continue
-        return str(low[:-1] if low.endswith("s") and not low.endswith("ss") else low)
-    return ""
 
 
 @dataclass(frozen=True)

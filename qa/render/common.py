@@ -8,6 +8,9 @@ from qa.briefing.model import DIFFERENCES_TITLE, Briefing
 from qa.types import Citation
 
 UNVERIFIED = "UNVERIFIED: quote not found in the passages shown"
+UNSUPPORTED = "UNSUPPORTED"
+# Marks an unsupported claim where it stands in the answer; the problems are listed underneath.
+UNSUPPORTED_MARK = "[!]"
 
 
 def source_label(outlet: str, title: str, doc_id: str) -> str:

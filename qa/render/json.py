@@ -8,7 +8,7 @@ from typing import Any
 
 from qa.briefing.model import Briefing
 from qa.render.common import CitationNumbers
-from qa.types import Answer, Citation, Hit, SourceInfo
+from qa.types import Answer, Citation, Claim, Hit, SourceInfo
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -23,12 +23,31 @@ def citation_json(number: int, citation: Citation) -> dict[str, Any]:
     return {"id": number, **asdict(citation)}
 
 
+def claim_json(claim: Claim) -> dict[str, Any]:
+    """A claim as in the contract: offsets in the answer, the [n] it cites, and what its check found."""
+    data: dict[str, Any] = {
+        "text": claim.text,
+        "start": claim.start,
+        "end": claim.end,
+        "citations": list(claim.citations),
+        "supported": claim.supported,
+        "problems": list(claim.problems),
+        "derived": list(claim.derived),
+        "checked": claim.checked,
+    }
+    if claim.judge is not None:
+        data["judge"] = claim.judge
+    return data
+
+
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The `qa ask --json` document."""
     return {
         "question": answer.question,
         "status": answer.status,
         "answer": answer.text,
+        "supported": answer.supported,
+        "claims": [claim_json(c) for c in answer.claims],
         "citations": [citation_json(n, c) for n, c in enumerate(answer.citations, start=1)],
         "backend": answer.backend,
         "retrieved": [hit_json(h) for h in answer.retrieved],

@@ -6,8 +6,9 @@ import re
 import textwrap
 from collections.abc import Sequence
 
+from qa.answer.claims import MARKER
 from qa.briefing.model import Briefing
-from qa.render.common import UNVERIFIED, briefing_lines, source_label, span_ref
+from qa.render.common import UNSUPPORTED, UNSUPPORTED_MARK, UNVERIFIED, briefing_lines, source_label, span_ref
 from qa.types import Answer, Citation, Hit, SourceInfo
 
 # Article text and file names are untrusted: control characters in them (terminal escape
@@ -29,9 +30,60 @@ def citation_text(number: int, c: Citation) -> str:
     return f"{head}{flag}\n{quote}"
 
 
+def marked_answer(answer: Answer) -> str:
+    """The answer's text with ``[!]`` after each claim its citations do not support."""
+    text, shift = answer.text, 0
+    for claim in answer.claims:
+        if not claim.supported:
+            at = claim.end + shift
+            text = f"{text[:at]} {UNSUPPORTED_MARK}{text[at:]}"
+            shift += len(UNSUPPORTED_MARK) + 1
+    return text
+
+
+def claim_notes(answer: Answer) -> list[str]:
+    """The problems of unsupported claims, figures worked out rather than quoted, and judge verdicts."""
+    lines = []
+    unsupported = [c for c in answer.claims if not c.supported]
+    if unsupported:
+        lines.append(f"{UNSUPPORTED}: {len(unsupported)} claim(s) not backed by what they cite")
+        for c in unsupported:
+            lines.append(_wrapped(f"{UNSUPPORTED_MARK} “{_plain(c.text)}”", "  "))
+            lines += [_wrapped(f"- {problem}", "      ", "    ") for problem in c.problems]
+    derived = [(c, d) for c in answer.claims for d in c.derived]
+    if derived:
+        lines.append("DERIVED: figures worked out from the cited text, not stated in it")
+        lines += [_wrapped(f"- {d}  (in “{_plain(c.text)}”)", "  ") for c, d in derived]
+    judged = [c for c in answer.claims if c.judge is not None and c.judge != "entailed"]
+    if judged:
+        lines.append("JUDGE: claims the judge model did not find entailed by their cited text")
+        lines += [_wrapped(f"- {c.judge}: “{_plain(c.text)}”", "  ") for c in judged]
+    return lines
+
+
+def _plain(claim_text: str) -> str:
+    return " ".join(MARKER.sub("", claim_text).split())
+
+
+def _wrapped(text: str, indent: str, first: str | None = None) -> str:
+    start = indent if first is None else first
+    return textwrap.fill(text, width=100, initial_indent=start, subsequent_indent=indent + "  ")
+
+
+def repair_notice(repair: tuple[int, int]) -> str:
+    """What the repair round did, for stderr."""
+    before, after = repair
+    head = f"{before} claim(s) were not supported by their citations; asked the model once to correct them: "
+    if after < before:
+        return head + f"kept the corrected reply ({after} unsupported)."
+    return head + "the reply was no better, so the first one is kept."
+
+
 def answer_text(answer: Answer) -> str:
-    """The answer with its [n] markers, then each citation underneath."""
-    lines = [textwrap.fill(answer.text, width=100), ""]
+    """The answer with its [n] markers and [!] flags, the claims' problems, then each citation."""
+    lines = [textwrap.fill(marked_answer(answer), width=100), ""]
+    notes = claim_notes(answer)
+    lines += [*notes, ""] if notes else []
     lines += [citation_text(n, c) for n, c in enumerate(answer.citations, start=1)]
     lines.append(f"\n(reader: {answer.backend}; {len(answer.retrieved)} passages retrieved)")
     return "\n".join(lines).rstrip()
