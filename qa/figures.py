@@ -143,12 +143,9 @@ def numbers(text: str) -> tuple[Number, ...]:
         run = m.group("run")
         if run.lower() in ("one", "zero"):
             continue  # "one of them", "no one": a pronoun far more often than a count
-        value = _words_value(run)
-        if value is None:
-            continue
-        start, end = m.start(), m.end()
-        # "two million", "a million": a scale word after a written number multiplies it.
-        add(start, end, value, "number")
+        parsed = _words_value(run)
+        if parsed is not None:  # "a million" is the run "million": text2num reads a lone scale word
+            add(m.start(), m.end(), parsed, "number")
     for m in _ORDINAL.finditer(text):
         add(m.start(), m.end(), float(_ORDINAL_WORDS[m.group().lower()]), "ordinal")
     for m in _VAGUE.finditer(text):

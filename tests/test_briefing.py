@@ -133,7 +133,15 @@ def test_cli_summarize_json_contract(run_cli, seed_index_dir: Path) -> None:
     assert code == 0, err
     doc = json.loads(out)
     assert set(doc) == {"topic", "backend", "sentences", "differences", "loaded_terms", "outlets", "dropped"}
-    assert set(doc["sentences"][0]) == {"text", "citations", "single_outlet", "section"}
+    assert set(doc["sentences"][0]) == {
+        "text",
+        "citations",
+        "single_outlet",
+        "section",
+        "supported",
+        "problems",
+    }
+    assert all(s["supported"] and s["problems"] == [] for s in doc["sentences"])
     assert set(doc["differences"][0]) == {"text", "citations", "kind"}
     assert set(doc["outlets"][0]) == {"outlet", "doc_ids", "cited"}
     assert all(set(c) == CITATION_KEYS for c in _all_citations(doc))
@@ -251,6 +259,12 @@ NOTES = {
             "importance": 2,
         },
         {
+            "source": "P6",
+            "quote": "its troops expelled in a “humiliating” manner",
+            "note": "Sadr wants the troops expelled in a humiliating manner.",
+            "importance": 1,
+        },
+        {
             "source": "P2",
             "quote": "Parliament voted 170-0 to expel every foreign soldier.",
             "note": "A fabricated vote count.",
@@ -326,7 +340,7 @@ def test_mocked_model_unattributed_charged_word_is_flagged(corpus: Corpus, fake_
     )
     attributed = _sentence(
         "Sadr called for the troops to be expelled in a “humiliating” manner.",
-        "the 168 lawmakers present were just three more than the quorum",
+        "its troops expelled in a “humiliating” manner",
         section="Who said what",
     )
     briefing, doc = _llm_briefing(corpus, fake_llm, _reduce(charged, attributed))
@@ -479,3 +493,40 @@ def test_a_topic_nothing_is_about_is_a_clear_error(corpus: Corpus) -> None:
 
     with pytest.raises(QAError, match="No indexed article is about 'football world cup results'"):
         summarize(corpus, topic="football world cup results", offline=True)
+
+
+WRONG_FIGURE = _sentence(
+    "About 170 lawmakers attended the session.",
+    "the 168 lawmakers present were just three more than the quorum",
+)
+RIGHT_FIGURE = _sentence(
+    "168 lawmakers attended the session.", "the 168 lawmakers present were just three more than the quorum"
+)
+
+
+@pytest.mark.parametrize("corrected", [True, False])
+def test_mocked_model_sentence_with_a_wrong_figure_is_repaired_once_or_dropped(
+    corpus: Corpus, fake_llm, corrected: bool
+) -> None:
+    first = _reduce(WRONG_FIGURE, TROOPS)
+    fake_llm.reply_json(NOTES).reply_json(first).reply_json(
+        _reduce(RIGHT_FIGURE if corrected else WRONG_FIGURE, TROOPS)
+    )
+    notices: list[str] = []
+    doc = briefing_json(summarize(corpus, client=fake_llm.client(), on_notice=notices.append))
+    said, asked = fake_llm.requests[2]["messages"][-2:]
+    assert json.loads(said["content"]) == first
+    assert "'170' is not in the cited text (it has 168, three)" in asked["content"]
+    texts = [s["text"] for s in doc["sentences"]]
+    if corrected:
+        assert texts == [RIGHT_FIGURE["text"], TROOPS["text"]] and not doc["dropped"]
+        assert any("kept the corrected briefing" in n for n in notices)
+    else:
+        assert texts == [TROOPS["text"]]
+        (dropped,) = doc["dropped"]
+        assert dropped["text"] == WRONG_FIGURE["text"]
+        assert (
+            dropped["reason"]
+            == "not supported by its citations: '170' is not in the cited text (it has 168, three)"
+        )
+        assert any("the reply was no better" in n for n in notices)

@@ -256,3 +256,9 @@ def test_the_checker_is_pure_over_the_json_answer_shape(tmp_path: Path) -> None:
     assert first == second
     shutil.rmtree(tmp_path)
     assert json.dumps([c.problems for c in first])
+
+
+def test_a_claim_may_name_the_outlet_it_cites() -> None:
+    citation = Citation(GLOBAL_NEWS, *locate(QUORUM, TEXTS[GLOBAL_NEWS]), QUORUM, True, outlet="Global News")  # type: ignore[misc]
+    assert only("According to Global News, 168 lawmakers attended [1].", citation).supported
+    assert not only("According to Reuters, 168 lawmakers attended [1].", citation).supported

@@ -17,6 +17,7 @@ RENDERED_WITH: dict[str, set[str]] = {
     "passage": {"label", "outlet", "title", "text"},
     "repair": set(),
     "claim_repair": {"problems"},
+    "briefing_repair": {"problems"},
     "judge": {"cited", "claim"},
     "briefing_map": {"passages", "topic", "max_notes"},
     "briefing_reduce": {"passages", "notes", "topic", "outlets", "words"},

@@ -33,6 +33,7 @@ from qa.text import fold_typography, split_sentences, terms
 from qa.types import Citation, Claim
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_MARKER_WITH_SPACE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+[\s.,;:]*")
 # How far around a cited span to look for its sentence and the one before it.
 _WINDOW = 1500
@@ -58,7 +59,9 @@ _PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it|his|her|their)\b", re.IGNORE
 _NOT_NAMES = frozenset(
     "i a an the this that these those it its he she they we you his her their our both all some many most "
     "several each every no not but and or so yet in on at by for from of to with as after before during "
-    "while when where what which who whom whose why how there here however also according".split()
+    "while when where what which who whom whose why how there here however also according only just even "
+    "neither either meanwhile still then now today yesterday tomorrow last next earlier later other another "
+    "instead thus yet since because although though if unlike like despite amid".split()
 )
 _ALIASES = {
     "us": ("us", "usa", "america", "american", "americans", "united states"),
@@ -78,6 +81,7 @@ class _Cited:
     text: str
     own: str  # the sentence(s) the quoted span sits in
     before: str  # the sentence before them
+    outlet: str = ""  # a claim may name the outlet it cites ("Reuters reports ...")
 
 
 @dataclass
@@ -109,23 +113,26 @@ def split_claims(text: str) -> list[tuple[int, int, tuple[int, ...]]]:
             pieces.append((cursor, start + m.start() + 1))
             cursor = start + m.end()
         pieces.append((cursor, end))
-    claims: list[list[object]] = []
+    claims: list[tuple[int, int, tuple[int, ...]]] = []
     for start, end in pieces:
         lead = _LEADING_MARKERS.match(text[start:end])
         if lead and claims:
-            previous = claims[-1]
-            previous[1] = start + len(lead.group().rstrip())
-            previous[2] = (*previous[2], *_marker_numbers(lead.group()))  # type: ignore[misc]
+            s, _, markers = claims[-1]
+            claims[-1] = (s, start + len(lead.group().rstrip()), (*markers, *_marker_numbers(lead.group())))
             start += lead.end()
         body = text[start:end]
-        if not re.search(r"\w", MARKER.sub("", body)):
-            continue
-        claims.append([start, end, tuple(_marker_numbers(body))])
-    return [(int(s), int(e), tuple(m)) for s, e, m in claims]  # type: ignore[call-overload]
+        if re.search(r"\w", MARKER.sub("", body)):
+            claims.append((start, end, tuple(_marker_numbers(body))))
+    return claims
 
 
 def _marker_numbers(text: str) -> list[int]:
     return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*,\s*", m.group(1))]
+
+
+def without_markers(text: str) -> str:
+    """A claim's words without its [n] markers ("attended [1]." -> "attended.")."""
+    return " ".join(_MARKER_WITH_SPACE.sub("", text).split())
 
 
 def _masked(text: str) -> str:
@@ -263,6 +270,7 @@ def cited_text(citation: Citation, number: int, article: str) -> _Cited | None:
         article[before_start:own_end],
         article[own_start:own_end],
         article[before_start:own_start],
+        citation.outlet,
     )
 
 
@@ -402,10 +410,11 @@ def _check(
             problems.append(f"its citation {shown} did not verify: the quote is not in the passages")
         return Claim(text, start, end, tuple(numbers_cited), False, tuple(problems), checked=bool(items))
     joined = "\n".join(c.text for c in usable)
+    outlets = set().union(*(_words(c.outlet) for c in usable))
     if items:
         _check_numbers(items, numbers(joined), problems, derived)
         _check_calendar(items, joined, problems)
-        words = _words(joined)
+        words = _words(joined) | outlets
         problems += [
             f"'{name}' is not in the cited text" for name in items.names if not _name_in(name, words)
         ]
@@ -417,7 +426,7 @@ def _check(
         problems += [
             f"the cited sentence does not name '{s}' as the speaker"
             for s in items.speakers
-            if _name_in(s, words) and not _speaker_in(s, usable)
+            if _name_in(s, words) and not _name_in(s, outlets) and not _speaker_in(s, usable)
         ]
     elif claim_terms and not claim_terms & terms(joined):
         problems.append("it shares no words with the cited text")

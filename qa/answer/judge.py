@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from qa.answer.claims import MARKER, cited_context
+from qa.answer.claims import cited_context, without_markers
 from qa.config import Settings
 from qa.openai_client import complete_json, make_client
 from qa.prompts import load_prompt
@@ -29,7 +29,7 @@ def verdict_of(reply: dict[str, object]) -> Verdict:
     """The verdict of a judge reply; anything unreadable is "neutral" (no claim is passed on a guess)."""
     raw = reply.get("verdict")
     word = str(raw).strip().lower() if isinstance(raw, str) else ""
-    return cast(Verdict, word) if word in VERDICTS else "neutral"
+    return next((v for v in VERDICTS if v == word), "neutral")
 
 
 class Judge:
@@ -57,7 +57,7 @@ class Judge:
         cited = cited_context(claim, answer.citations, article_text)
         if not cited:
             return claim
-        plain = " ".join(MARKER.sub("", claim.text).split())
+        plain = without_markers(claim.text)
         system, user = load_prompt(JUDGE_PROMPT).render_messages(cited=cited, claim=plain)
         reply = complete_json(self.client, self.model, system, user)
         verdict = verdict_of(reply)

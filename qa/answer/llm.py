@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qa.answer.citations import normalise, resolve
-from qa.answer.claims import MARKER, check_claims
+from qa.answer.claims import MARKER, check_claims, without_markers
 from qa.config import Settings
 from qa.errors import LLMError
 from qa.openai_client import complete_json, make_client
@@ -189,5 +189,5 @@ def renumber(text: str, number_of: dict[int, int]) -> str:
 def problem_lines(claims: Sequence[Claim]) -> str:
     """The unsupported claims and their problems, one line each, for the repair prompt."""
     return "\n".join(
-        f'- "{MARKER.sub("", c.text).strip()}": {"; ".join(c.problems)}' for c in claims if not c.supported
+        f'- "{without_markers(c.text)}": {"; ".join(c.problems)}' for c in claims if not c.supported
     )

@@ -15,14 +15,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qa.answer.citations import resolve
+from qa.answer.claims import check_statement
 from qa.answer.llm import render_passages
 from qa.briefing.model import WHAT_HAPPENED, Difference, Dropped, Statement
 from qa.briefing.pool import Pool, content_spans, outlet_key
+from qa.errors import LLMError
 from qa.index.corpus import Corpus
 from qa.openai_client import complete_json
 from qa.prompts import load_prompt
@@ -33,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import openai
 
 MAP_PROMPT, REDUCE_PROMPT = "briefing_map", "briefing_reduce"
+BRIEFING_REPAIR_PROMPT = "briefing_repair"
 CHARS_PER_TOKEN = 4  # rough, for English prose; keeps budgets model-agnostic
 MAP_TOKENS = 3000  # passage text per map call
 REDUCE_TOKENS = 3000  # note passages + notes in the reduce call
@@ -58,6 +62,10 @@ class Draft:
     statements: list[Statement] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+
+    def unsupported(self) -> list[Statement]:
+        """Sentences whose citations verified but do not back what they say."""
+        return [s for s in self.statements if not s.supported]
 
 
 def passages(corpus: Corpus, article: Article, max_chars: int = PASSAGE_CHARS) -> list[Hit]:
@@ -223,7 +231,35 @@ def llm_briefing(
         words=words,
     )
     reply = complete_json(client, model, system, user)
-    return _verify(reply, hits, corpus.article_text, words, {outlet_key(a) for a in pool.articles})
+    outlets = {outlet_key(a) for a in pool.articles}
+    draft = _verify(reply, hits, corpus.article_text, words, outlets)
+    failed = draft.unsupported()
+    if not failed or not corpus.settings.repair:
+        return draft
+    # One repair round, as for answers: the model sees its reply and each failed sentence's problems.
+    asked = load_prompt(BRIEFING_REPAIR_PROMPT).render(
+        problems="\n".join(f'- "{s.text}": {"; ".join(s.problems)}' for s in failed)
+    )
+    try:
+        second_reply = complete_json(
+            client, model, system, user, [(json.dumps(reply, ensure_ascii=False), asked)]
+        )
+    except LLMError:
+        on_notice(
+            f"{len(failed)} briefing sentence(s) not supported by their citations; the repair request failed."
+        )
+        return draft
+    second = _verify(second_reply, hits, corpus.article_text, words, outlets)
+    better = second.statements and len(second.unsupported()) < len(failed)
+    on_notice(
+        f"{len(failed)} briefing sentence(s) not supported by their citations; asked the model once to "
+        + (
+            "correct them: kept the corrected briefing."
+            if better
+            else "correct them: the reply was no better."
+        )
+    )
+    return second if better else draft
 
 
 def _citations(raw: object, hits: Sequence[Hit], article_text: Callable[[str], str]) -> tuple[Citation, ...]:
@@ -257,7 +293,8 @@ def _verify(
         if used + len(text.split()) > words * 1.25:  # the model overshot the length asked for
             break
         section = " ".join(str(item.get("section") or "").split()) or WHAT_HAPPENED
-        draft.statements.append(Statement(text, citations, False, section))
+        claim = check_statement(text, citations, article_text)
+        draft.statements.append(Statement(text, citations, False, section, claim.supported, claim.problems))
         used += len(text.split())
     for item in _items(reply.get("differences")):
         text = " ".join(str(item.get("text") or "").split())

@@ -18,6 +18,9 @@ class Statement:
     citations: tuple[Citation, ...]
     single_outlet: bool
     section: str
+    # What the claim check (qa.answer.claims) found; an unsupported sentence is moved to `dropped`.
+    supported: bool = True
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.answer.claims import check_statement
 from qa.briefing.differences import find_differences
 from qa.briefing.extractive import pick, sentence_scores, story_vector
 from qa.briefing.llm import llm_briefing
@@ -132,6 +134,9 @@ def summarize(
     differences = model_differences + find_differences(
         pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences
     )
+    statements, unsupported = checked_statements(statements, corpus.article_text)
+    differences, one_sided = checked_differences(differences, corpus.article_text)
+    dropped += unsupported + one_sided
     return Briefing(
         topic,
         backend,
@@ -141,6 +146,44 @@ def summarize(
         tuple(outlet_uses(pool, statements, differences)),
         tuple(dropped),
     )
+
+
+def checked_statements(
+    statements: Sequence[Statement], article_text: Callable[[str], str]
+) -> tuple[list[Statement], list[Dropped]]:
+    """Each sentence through the claim check: the supported ones kept, the others dropped, with why."""
+    kept: list[Statement] = []
+    dropped: list[Dropped] = []
+    for s in statements:
+        claim = check_statement(s.text, s.citations, article_text)
+        if claim.supported:
+            kept.append(replace(s, supported=True, problems=()))
+        else:
+            dropped.append(Dropped(s.text, s.citations, _not_supported(claim.problems)))
+    return kept, dropped
+
+
+def checked_differences(
+    differences: Sequence[Difference], article_text: Callable[[str], str]
+) -> tuple[list[Difference], list[Dropped]]:
+    """Differences whose figures and names are in what they cite (for compared figures, on both sides)."""
+    kept: list[Difference] = []
+    dropped: list[Dropped] = []
+    for d in differences:
+        claim = check_statement(d.text, d.citations, article_text)
+        sides = {d.citations[n - 1].outlet or d.citations[n - 1].doc_id for n in claim.supporting}
+        if not claim.supported:
+            dropped.append(Dropped(d.text, d.citations, _not_supported(claim.problems)))
+        elif d.kind == "figures" and len(sides) < 2:
+            # Two outlets' figures compared: each side's citation must give its own figure.
+            dropped.append(Dropped(d.text, d.citations, "only one side's citation gives its figure"))
+        else:
+            kept.append(d)
+    return kept, dropped
+
+
+def _not_supported(problems: Sequence[str]) -> str:
+    return "not supported by its citations: " + "; ".join(problems)
 
 
 def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:

@@ -70,7 +70,7 @@ def briefing_lines(b: Briefing, markdown: bool, citation: Callable[[int, Citatio
         for i, d in enumerate(b.differences):
             lines.append(f"{bullet}{d.text} {numbers.marks(d.citations)}{_flag_note(b, 'differences', i)}")
     if b.dropped:
-        lines += ["", f"{h2}Left out (citations did not verify)", ""]
+        lines += ["", f"{h2}Left out (citations did not verify or do not support it)", ""]
         for dropped in b.dropped:
             lines.append(f"{bullet}{dropped.text} {numbers.marks(dropped.citations)} — {dropped.reason}")
     lines += ["", f"{h2}Citations", ""]

@@ -80,6 +80,8 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
                 "citations": cited(s.citations),
                 "single_outlet": s.single_outlet,
                 "section": s.section,
+                "supported": s.supported,
+                "problems": list(s.problems),
             }
             for s in b.sentences
         ],

@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from qa.answer.claims import MARKER
+from qa.answer.claims import without_markers
 from qa.briefing.model import Briefing
 from qa.render.common import UNSUPPORTED, UNSUPPORTED_MARK, UNVERIFIED, briefing_lines, source_label, span_ref
 from qa.types import Answer, Citation, Hit, SourceInfo
@@ -48,21 +48,17 @@ def claim_notes(answer: Answer) -> list[str]:
     if unsupported:
         lines.append(f"{UNSUPPORTED}: {len(unsupported)} claim(s) not backed by what they cite")
         for c in unsupported:
-            lines.append(_wrapped(f"{UNSUPPORTED_MARK} “{_plain(c.text)}”", "  "))
+            lines.append(_wrapped(f"{UNSUPPORTED_MARK} “{without_markers(c.text)}”", "  "))
             lines += [_wrapped(f"- {problem}", "      ", "    ") for problem in c.problems]
     derived = [(c, d) for c in answer.claims for d in c.derived]
     if derived:
         lines.append("DERIVED: figures worked out from the cited text, not stated in it")
-        lines += [_wrapped(f"- {d}  (in “{_plain(c.text)}”)", "  ") for c, d in derived]
+        lines += [_wrapped(f"- {d}  (in “{without_markers(c.text)}”)", "  ") for c, d in derived]
     judged = [c for c in answer.claims if c.judge is not None and c.judge != "entailed"]
     if judged:
         lines.append("JUDGE: claims the judge model did not find entailed by their cited text")
-        lines += [_wrapped(f"- {c.judge}: “{_plain(c.text)}”", "  ") for c in judged]
+        lines += [_wrapped(f"- {c.judge}: “{without_markers(c.text)}”", "  ") for c in judged]
     return lines
-
-
-def _plain(claim_text: str) -> str:
-    return " ".join(MARKER.sub("", claim_text).split())
 
 
 def _wrapped(text: str, indent: str, first: str | None = None) -> str:
