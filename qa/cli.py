@@ -337,7 +337,8 @@ def eval_command(
             metavar="METRIC=X",
             help=(
                 "Exit 1 if METRIC is below X (0-1); repeatable. Metrics: accuracy, citation_validity, "
-                "citation_support, recall_at_k, mrr, not_found_precision, not_found_recall."
+                "citation_support, recall_at_k, mrr, not_found_precision, not_found_recall, "
+                "supported_claims, citation_recall, citation_precision, and faults_caught (with --faults)."
             ),
             show_default=False,
         ),
@@ -350,6 +351,29 @@ def eval_command(
             show_default=False,
         ),
     ] = None,
+    fault: Annotated[
+        str | None,
+        typer.Option(
+            "--fault",
+            metavar="KIND",
+            help=(
+                "Make the simulated model plant one fault in each answer it applies to, in the answer "
+                "text only: figure, date, name, quote, attribution, uncited or negation. "
+                "For looking at one kind question by question (or recording it)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    faults: Annotated[
+        bool,
+        typer.Option(
+            "--faults",
+            help=(
+                "Also run the simulated model once per fault kind and report, per kind, how many planted "
+                "faults the claim check catches (gate with --min faults_caught=1)."
+            ),
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Score readers on a factual question set; offline by default (a simulated model, real openai client)."""
@@ -358,6 +382,7 @@ def eval_command(
     from qa.evaluation.questions import DEFAULT_SET
     from qa.evaluation.render import report_json, report_text, write_report
     from qa.evaluation.runner import EvalOptions, run_eval
+    from qa.evaluation.simulated import FAULT_KINDS
 
     if sum((live, offline, replay is not None)) > 1:
         raise typer.BadParameter("choose at most one of --live, --offline and --replay.")
@@ -365,6 +390,10 @@ def eval_command(
         raise typer.BadParameter(
             "--record saves model replies: use it with --live (or the default simulated model), "
             "not --offline or --replay."
+        )
+    if fault is not None and fault not in FAULT_KINDS:
+        raise typer.BadParameter(
+            f"{fault!r}: expected one of {', '.join(FAULT_KINDS)}.", param_hint="--fault"
         )
     thresholds = _thresholds(minimums or [])
     options = EvalOptions(
@@ -384,6 +413,8 @@ def eval_command(
         compare=compare or report is not None,
         thresholds=thresholds,
         command=shlex.join(["qa", *sys.argv[1:]]),
+        fault=fault or "",
+        faults=faults,
     )
     result = run_eval(options, _settings(index), notice)
     if report is not None:

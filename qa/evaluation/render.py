@@ -8,7 +8,8 @@ from typing import Any
 
 import qa
 from qa.evaluation.runner import EvalReport, Run, SetReport
-from qa.evaluation.score import METRICS, Metric, QuestionResult
+from qa.evaluation.score import METRICS, FaultCount, Metric, QuestionResult, faults_caught
+from qa.evaluation.simulated import LEXICAL_FAULTS
 
 SIMULATED_DISCLAIMER = (
     "**The `simulated` reader is simulated: it is not a language model.** It is a deterministic "
@@ -27,6 +28,20 @@ LABELS = {
     "mrr": "retrieval MRR",
     "not_found_precision": "not_found precision",
     "not_found_recall": "not_found recall",
+    "supported_claims": "supported claims",
+    "uncited_claims": "uncited claims",
+    "citation_recall": "citation recall (ALCE)",
+    "citation_precision": "citation precision (ALCE)",
+}
+NEGATION_NOTE = "not a lexical fault; only --judge can see it"
+FAULT_LABELS = {
+    "figure": "a changed figure (168 -> 170)",
+    "date": "a wrong day, month or year",
+    "name": "a swapped proper name",
+    "quote": "quoted words not in the passage",
+    "attribution": "words given to another speaker",
+    "uncited": "an added uncited sentence with a figure",
+    "negation": "a negation flip (binding -> non-binding, 'not')",
 }
 
 
@@ -51,7 +66,8 @@ def _cell(result: QuestionResult) -> str:
     status = {"answered": "ans", "not_found": "nf ", "error": "ERR"}.get(result.status, result.status[:3])
     rank = "   " if result.rank is None else (f"r{result.rank:<2}" if result.rank else "r- ")
     support = {True: "S", False: ".", None: " "}[result.supported]
-    return f"{mark} {status} {rank} {support}"
+    claims = {True: "C", False: "u", None: " "}[result.claims_ok]
+    return f"{mark} {status} {rank} {support}{claims}"
 
 
 def _run_name(run: Run) -> str:
@@ -77,7 +93,8 @@ def report_text(report: EvalReport) -> str:
             )
         lines.append(
             "(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk "
-            "holding gold evidence, r- none; S cites gold, . does not)"
+            "holding gold evidence, r- none; S cites gold, . does not; "
+            "C every checked claim supported, u one is not)"
         )
         lines.append("")
         width = max(len(n) for n in names) + 2
@@ -91,6 +108,8 @@ def report_text(report: EvalReport) -> str:
             f"{'seconds':<26}" + "".join(f"{r.seconds:>{max(width, 18)}.1f}" for r in set_report.runs)
         )
         lines.append("")
+        if set_report.fault_runs:
+            lines += _faults_text(set_report.faults)
     if report.sets and report.sets[0].runs[0].reader == "simulated":
         lines.append(
             "Note: the simulated reader is a deterministic stand-in for a model, "
@@ -106,7 +125,39 @@ def report_text(report: EvalReport) -> str:
     return "\n".join(lines).rstrip()
 
 
+def _faults_text(faults: dict[str, FaultCount]) -> list[str]:
+    lines = [
+        "Planted faults (the simulated reader, one run per kind; caught = a claim holding the planted "
+        "words is unsupported):",
+        f"{'fault':<14}{'planted':>9}{'caught':>9}",
+    ]
+    for kind, count in faults.items():
+        note = "" if count.lexical else f"   ({NEGATION_NOTE})"
+        lines.append(f"{kind:<14}{count.planted:>9}{count.caught:>9}{note}")
+    total = faults_caught(faults)
+    lines.append(f"{'lexical kinds':<14}{total.total:>9}{int(total.hits):>9}   faults_caught {_fmt(total)}")
+    for count in faults.values():
+        if count.lexical:
+            lines += [f"  missed {count.kind}: {x.id}: {_short(x.answer, 110)}" for x in count.missed[:5]]
+    lines.append("")
+    return lines
+
+
 # ----------------------------------------------------------------------------- JSON
+
+
+def _faults_json(faults: dict[str, FaultCount]) -> dict[str, Any]:
+    return {
+        kind: {
+            "planted": c.planted,
+            "caught": c.caught,
+            "answered": c.answered,
+            "lexical": c.lexical,
+            **({} if c.lexical else {"note": NEGATION_NOTE}),
+            "missed": [{"id": x.id, "wrong": x.fault_words, "answer": x.answer} for x in c.missed],
+        }
+        for kind, c in faults.items()
+    }
 
 
 def _result_json(result: QuestionResult) -> dict[str, Any]:
@@ -135,6 +186,11 @@ def report_json(report: EvalReport) -> dict[str, Any]:
                 "articles": s.articles,
                 "questions": len(s.questions),
                 "answerable": sum(q.answerable for q in s.questions),
+                **(
+                    {"faults": _faults_json(s.faults), "faults_caught": faults_caught(s.faults).as_dict()}
+                    if s.fault_runs
+                    else {}
+                ),
                 "runs": [
                     {
                         "reader": r.reader,
@@ -247,6 +303,26 @@ def report_markdown(report: EvalReport) -> str:
             "questions / all `not_found` replies; unanswerable questions answered `not_found` / "
             "all unanswerable questions."
         ),
+        (
+            "- **supported claims**: over the answered questions' checked claims (a connecting "
+            "sentence with no figure, name, date or quoted words is not checked), the share the "
+            "support check passes: every figure, date, name, quoted word and speaker is in the text "
+            "the claim cites. **uncited claims**: checked claims with no `[n]` marker (their count is "
+            "the numerator)."
+        ),
+        (
+            "- **citation recall / precision (ALCE, Gao et al. 2023)**: recall is checked claims "
+            "that cite something and are supported by it / checked claims; precision is, over every "
+            "(claim, citation) pair, the share whose citation on its own backs something the claim "
+            "says."
+        ),
+        (
+            "- **planted faults** (`qa eval --faults`): the simulated reader is run once per fault "
+            "kind, planting one error in each answer where the kind applies (the quotes stay "
+            "verbatim); a fault is caught when a claim holding the planted words is unsupported. "
+            "`faults_caught` is caught / planted over the lexical kinds. A negation flip is "
+            f"{NEGATION_NOTE}."
+        ),
         "",
     ]
     return "\n".join(out)
@@ -268,6 +344,9 @@ def _set_markdown(s: SetReport, k: int) -> list[str]:
     for name in METRICS:
         out.append(f"| {LABELS[name]} | " + " | ".join(_fmt(r.metrics[name]) for r in s.runs) + " |")
     out.append("| seconds | " + " | ".join(f"{r.seconds:.1f}" for r in s.runs) + " |")
+    out.append("")
+    if s.fault_runs:
+        out += _faults_markdown(s.faults)
     out += [
         "",
         "### Per question",
@@ -275,7 +354,8 @@ def _set_markdown(s: SetReport, k: int) -> list[str]:
         (
             "`ok`/`xx`: correct or not; `ans`/`nf`: answered or not_found; `rN`: rank of the first retrieved "
             "chunk holding gold evidence (`r-`: none in the top k); `S`: "
-            "a verified citation overlaps the gold evidence, `.`: none does."
+            "a verified citation overlaps the gold evidence, `.`: none does; `C`: every checked claim "
+            "is supported, `u`: one is not."
         ),
         "",
     ]
@@ -299,6 +379,49 @@ def _set_markdown(s: SetReport, k: int) -> list[str]:
             out.append(
                 f"- **{x.id}** ({x.category}) {_md(x.question)} — expected: {_md(expected)}; got: {_md(got)}"
             )
+        out.append("")
+    for r, name in zip(s.runs, names, strict=True):
+        unsupported = [(x, c) for x in r.results for c in x.unsupported]
+        if not unsupported:
+            continue
+        out += [f"### Unsupported claims of `{name}` ({len(unsupported)})", ""]
+        for x, c in unsupported[:30]:
+            out.append(
+                f"- **{x.id}** {_md(_short(c['text']))} — {_md('; '.join(c['problems']) or 'unsupported')}"
+            )
+        if len(unsupported) > 30:
+            out.append(f"- … and {len(unsupported) - 30} more (see `--json`)")
+        out.append("")
+    return out
+
+
+def _faults_markdown(faults: dict[str, FaultCount]) -> list[str]:
+    out = [
+        "### Planted faults",
+        "",
+        (
+            "The simulated reader, run once per kind, planting the fault in every answer it applies to; "
+            "caught: a claim holding the planted words is unsupported."
+        ),
+        "",
+        "| fault | what is planted | answered | planted | caught |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for kind, c in faults.items():
+        what = FAULT_LABELS.get(kind, kind) + ("" if c.lexical else f" — *{NEGATION_NOTE}*")
+        out.append(f"| `{kind}` | {_md(what)} | {c.answered} | {c.planted} | {c.caught} |")
+    out += [
+        "",
+        f"Lexical kinds ({', '.join(LEXICAL_FAULTS)}): faults_caught {_fmt(faults_caught(faults))}.",
+        "",
+    ]
+    missed = [(c.kind, x) for c in faults.values() if c.lexical for x in c.missed]
+    if missed:
+        out += [f"Missed lexical faults ({len(missed)}):", ""]
+        out += [
+            f"- `{kind}` **{x.id}** ({_md(x.fault_words)}): {_md(_short(x.answer))}"
+            for kind, x in missed[:30]
+        ]
         out.append("")
     return out
 

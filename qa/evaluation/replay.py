@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa.answer.llm import ANSWER_PROMPT, PASSAGE_PROMPT
+from qa.answer.llm import ANSWER_PROMPT, CLAIM_REPAIR_PROMPT, PASSAGE_PROMPT
 from qa.errors import QAError
 from qa.evaluation.simulated import parse_request
 from qa.openai_client import REPAIR_PROMPT, recording_http_client
@@ -55,8 +55,8 @@ def question_of(body: dict[str, Any]) -> str:
 
 
 def prompt_hashes() -> dict[str, str]:
-    """sha256 of each prompt file the LLM reader sends (answer, passage, repair), by prompt name."""
-    names = (ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT)
+    """sha256 of each prompt file the LLM reader sends (answer, passage, the two repairs), by prompt name."""
+    names = (ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT, CLAIM_REPAIR_PROMPT)
     return {name: hashlib.sha256(prompt_path(name).read_bytes()).hexdigest() for name in names}
 
 

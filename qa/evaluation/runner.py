@@ -25,8 +25,25 @@ from qa.config import Settings
 from qa.errors import ConfigError, LLMError, QAError
 from qa.evaluation.questions import DEFAULT_SET, Question, gold_spans, load_questions, set_articles
 from qa.evaluation.replay import REPLAY_BASE_URL, REPLAY_KEY, Recorder, Replayer, prompt_hashes
-from qa.evaluation.score import GATED, Metric, QuestionResult, error_result, score, summarise
-from qa.evaluation.simulated import SIMULATED_BASE_URL, SIMULATED_KEY, SIMULATED_MODEL, SimulatedModel
+from qa.evaluation.score import (
+    GATED,
+    FaultCount,
+    Metric,
+    QuestionResult,
+    count_faults,
+    error_result,
+    faults_caught,
+    score,
+    summarise,
+)
+from qa.evaluation.simulated import (
+    FAULT_KINDS,
+    SIMULATED_BASE_URL,
+    SIMULATED_KEY,
+    SIMULATED_MODEL,
+    Planted,
+    SimulatedModel,
+)
 from qa.index.corpus import Corpus
 from qa.index.embedding import Embedder, load_embedder
 from qa.ingest.pipeline import ingest
@@ -72,6 +89,7 @@ class Run:
     model: str
     results: list[QuestionResult]
     seconds: float
+    fault: str = ""  # the fault the simulated model planted in this run ("" for honest replies)
 
     @property
     def metrics(self) -> dict[str, Metric]:
@@ -89,6 +107,20 @@ class SetReport:
     runs: list[Run]
     index_articles: int = 0
     index_chunks: int = 0
+    # qa eval --faults: one run of the simulated model per fault kind, in FAULT_KINDS order.
+    fault_runs: list[Run] = field(default_factory=list)
+
+    @property
+    def faults(self) -> dict[str, FaultCount]:
+        """Planted and caught faults per kind (empty without --faults)."""
+        return {r.fault: count_faults(r.fault, r.results) for r in self.fault_runs}
+
+    def metrics(self) -> dict[str, Metric]:
+        """The primary run's metrics, plus faults_caught when faults were planted."""
+        metrics = dict(self.runs[0].metrics)
+        if self.fault_runs:
+            metrics["faults_caught"] = faults_caught(self.faults)
+        return metrics
 
 
 @dataclass
@@ -122,12 +154,23 @@ class EvalOptions:
     compare: bool = False  # also run the other offline readers (simulated, extractive) for a side-by-side
     thresholds: dict[str, float] = field(default_factory=dict)
     command: str = ""
+    fault: str = ""  # plant this fault (FAULT_KINDS) in every simulated reader's answers
+    faults: bool = False  # also run the simulated reader once per fault kind, counting what the check catches
 
 
 def evaluate(
-    corpus: Corpus, questions: Sequence[Question], reader: Reader, k: int, label: str, model: str
+    corpus: Corpus,
+    questions: Sequence[Question],
+    reader: Reader,
+    k: int,
+    label: str,
+    model: str,
+    model_under_test: SimulatedModel | None = None,
 ) -> Run:
-    """Ask every question through :func:`qa.answer.ask.ask` and score the answers."""
+    """Ask every question through :func:`qa.answer.ask.ask` and score the answers.
+
+    With the simulated model behind the reader, each answer is scored with the fault it planted.
+    """
     results: list[QuestionResult] = []
     errors = 0
     started = time.perf_counter()
@@ -144,8 +187,13 @@ def evaluate(
             results.append(error_result(question, str(exc)))
             continue
         errors = 0
-        results.append(score(question, answer, spans))
-    return Run(label, getattr(reader, "backend", label), model, results, time.perf_counter() - started)
+        planted: Planted | None = None
+        if model_under_test is not None:
+            planted = model_under_test.planted.get(question.question)
+        results.append(score(question, answer, spans, planted))
+    fault = model_under_test.fault if model_under_test is not None else ""
+    seconds = time.perf_counter() - started
+    return Run(label, getattr(reader, "backend", label), model, results, seconds, fault)
 
 
 class _Readers:
@@ -192,13 +240,17 @@ class _Readers:
         """The model name a run reports."""
         return self._model_endpoint(kind)[0] or "none (extractive)"
 
-    def build(self, kind: ReaderKind, corpus: Corpus) -> Reader:
-        """A reader of the given kind; only the primary one is recorded."""
+    def build(
+        self, kind: ReaderKind, corpus: Corpus, fault: str | None = None
+    ) -> tuple[Reader, SimulatedModel | None]:
+        """A reader of the given kind, and the simulated model behind it if any; only the primary
+        reader is recorded, never a --faults run (``fault`` given)."""
         import httpx2  # only the simulated and replayed readers need it, and it is not light
 
         if kind == "extractive":
-            return ExtractiveReader(corpus.embedder)
-        recorder = self.recorder if kind == self.options.reader else None
+            return ExtractiveReader(corpus.embedder), None
+        recorder = self.recorder if kind == self.options.reader and fault is None else None
+        simulated: SimulatedModel | None = None
         client: httpx2.Client | None
         if kind == "simulated":
             settings = replace(
@@ -208,7 +260,8 @@ class _Readers:
                 model=SIMULATED_MODEL,
                 max_retries=0,
             )
-            transport = httpx2.MockTransport(SimulatedModel().handle)
+            simulated = SimulatedModel(self.options.fault if fault is None else fault)
+            transport = httpx2.MockTransport(simulated.handle)
             client = recorder.http_client(transport) if recorder else httpx2.Client(transport=transport)
         elif kind == "replay":
             assert self.replayer is not None
@@ -225,7 +278,7 @@ class _Readers:
             client = recorder.http_client() if recorder else None
         if client is not None:
             self.clients.append(client)
-        return LLMReader(settings, client=make_client(settings, http_client=client))
+        return LLMReader(settings, client=make_client(settings, http_client=client)), simulated
 
     def close(self) -> None:
         """Close the HTTP clients and write the recording."""
@@ -255,6 +308,8 @@ def run_eval(
     unknown = sorted(set(options.thresholds) - set(GATED))
     if unknown:
         raise ConfigError(f"Unknown eval threshold(s) {', '.join(unknown)}; known: {', '.join(GATED)}.")
+    if options.fault and options.fault not in FAULT_KINDS:
+        raise ConfigError(f"Unknown fault {options.fault!r}; known: {', '.join(FAULT_KINDS)}.")
     k = options.k or settings.k
     readers = _Readers(options, settings)
     report = EvalReport(
@@ -290,10 +345,16 @@ def run_eval(
                     runs = []
                     for kind in readers.kinds():
                         on_notice(f"eval: {kind} reader…")
+                        reader, simulated = readers.build(kind, corpus)
                         runs.append(
-                            evaluate(
-                                corpus, questions, readers.build(kind, corpus), k, kind, readers.model(kind)
-                            )
+                            evaluate(corpus, questions, reader, k, kind, readers.model(kind), simulated)
+                        )
+                    fault_runs = []
+                    for fault in FAULT_KINDS if options.faults else ():
+                        on_notice(f"eval: simulated reader with planted {fault} faults…")
+                        reader, simulated = readers.build("simulated", corpus, fault)
+                        fault_runs.append(
+                            evaluate(corpus, questions, reader, k, "simulated", SIMULATED_MODEL, simulated)
                         )
                     indexed = corpus.store.sources()
                 report.sets.append(
@@ -304,6 +365,7 @@ def run_eval(
                         runs,
                         len(indexed),
                         sum(s.chunks for s in indexed),
+                        fault_runs,
                     )
                 )
     finally:
@@ -325,12 +387,17 @@ def check_thresholds(report: EvalReport) -> list[str]:
     failures = []
     for set_report in report.sets:
         run = set_report.runs[0]
-        metrics = run.metrics
+        metrics = set_report.metrics()
         for name, minimum in report.thresholds.items():
             if not minimum:
                 continue
-            value = metrics[name].value
-            if value is None:
+            value = metrics[name].value if name in metrics else None
+            if name == "faults_caught" and value is None:
+                failures.append(
+                    f"{set_report.path}: faults_caught is undefined (no lexical fault was planted; "
+                    f"run qa eval --faults), below --min {minimum}"
+                )
+            elif value is None:
                 failures.append(
                     f"{set_report.path}: {name} is undefined for the {run.reader} "
                     f"reader (nothing to count), below --min {minimum}"
