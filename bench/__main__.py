@@ -5,6 +5,8 @@ python -m bench                 # full run (~10-15 min on 2 cores): writes bench
 python -m bench --only arousal  # one item (briefing arousal vs the source articles, ~20 s)
 python -m bench.sentences       # item 8 alone (~30 s): merged into results.json, RESULTS.md re-rendered
 python -m bench --only large    # item 9: one multi-MB article vs the bare embedder on its chunks (~4 min)
+python -m bench.claims          # item 10 alone (~30 s): the claim check's cost vs a cold qa ask, merged
+                                # into results.json, RESULTS.md re-rendered (or: --only claims)
 python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes
                                 # nothing unless --out)
 python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
@@ -25,7 +27,7 @@ from typing import Any
 
 from bench import common, report
 
-ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large")
+ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large", "claims")
 HERE = Path(__file__).resolve().parent
 
 
@@ -92,6 +94,13 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
 
         results["large"] = large_article.run(
             work / "large", megabytes=0.5 if quick else 4.0, rounds=1 if quick else 2
+        )
+    if "claims" in only:
+        _log("10. claim check per answer and per briefing vs a cold qa ask")
+        from bench import claims
+
+        results["claims"] = claims.run(
+            work / "claims", rounds=2 if quick else 7, ask_rounds=1 if quick else 5
         )
     results["load_after"] = common.load_average()
     return results

@@ -144,6 +144,8 @@ def _summary(r: dict[str, Any]) -> list[str]:
         rows.append(_arousal_row(ar))
     if r.get("sentences"):
         rows.append(_sentences_row(r["sentences"]))
+    if r.get("claims"):
+        rows.append(_claims_row(r["claims"]))
     out = ["| # | figure | measured | reference (same run) | target | result |", "|---|---|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} | {e} | {_verdict(f)} |" for a, b, c, d, e, f in rows]
     return out
@@ -719,6 +721,81 @@ def _sentences(se: dict[str, Any]) -> list[str]:
     return out
 
 
+CLAIMS_METHOD = (
+    "Only the check is timed, in one process, article texts read and citations located before the "
+    "clock starts. Per answer: `qa.answer.claims.check_claims` on each answer of eval/claims.jsonl, "
+    "one call at a time, with qa's process-level caches (`qa.figures.numbers`, `calendar`) cleared "
+    "before every call, since a cold `qa ask` checks one answer in a fresh process; the median over "
+    "the answers. Long answers: each 5 consecutive answers of the set joined into one (markers "
+    "renumbered). Per briefing: an offline briefing (`summarize(corpus, offline=True)`) of the seeds "
+    "index, then `check_statement` over every sentence and difference it kept, with their citations, "
+    "caches cleared once before it; also with the texts read through `corpus.article_text` (SQLite), "
+    "as `summarize` reads them. Reference: a cold `qa ask --offline` on the same index in a "
+    "subprocess, what a user waits for. Each round does all of them in turn; medians over rounds."
+)
+
+
+def _claims_row(c: dict[str, Any]) -> tuple[str, str, str, str, str, bool | None]:
+    return (
+        "10",
+        "claim check per answer / per briefing, share of a cold `qa ask --offline`",
+        f"{c['answer_ms']:.2f} ms / {c['briefing_ms']:.1f} ms",
+        f"cold `qa ask --offline`: {c['ask_s']:.2f} s → **{c['answer_share']:.2%}** / "
+        f"**{c['briefing_share']:.2%}** (long answer {c['long_answer_ms']:.1f} ms, "
+        f"{c['long_answer_share']:.2%})",
+        f"≤ {c['target_share']:.0%} each",
+        c["pass"],
+    )
+
+
+def claims_section(c: dict[str, Any]) -> list[str]:
+    """Item 10: the claim check's time per answer and per briefing vs a cold `qa ask`."""
+    measured = c.get("measured")
+    when = (
+        [
+            f"Measured separately by `{measured['command']}` on {measured['date']} ({measured['cpu']}, "
+            f"{measured['cores']} cores, load {measured['load']}), not by the full run above; "
+            "`python -m bench` reruns it as item `claims`.",
+            "",
+        ]
+        if measured
+        else []
+    )
+    b, rm = c["briefing"], c["rounds_ms"]
+
+    def rounds(name: str, digits: int = 2) -> str:
+        return ", ".join(f"{x:.{digits}f}" for x in rm.get(name, []))
+
+    ask = c["ask_s"] * 1000
+    verdict = "holds" if c["pass"] else "**does not hold**"
+    return [
+        *when,
+        f"{CLAIMS_METHOD} {c['rounds']} rounds of the checks, {c['ask_rounds']} cold `qa ask` runs.",
+        "",
+        "| what is checked | items | time (median) | share of a cold `qa ask` | rounds (ms) |",
+        "|---|---|---|---|---|",
+        f"| one answer of {c['claim_set']} (median {c['answer_chars_median']:.0f} characters) "
+        f"| {c['answers']} | **{c['answer_ms']:.2f} ms** | **{c['answer_share']:.2%}** "
+        f"| {rounds('answer_median')} |",
+        f"| one long answer ({c['join']} answers joined, median {c['long_chars_median']:.0f} characters) "
+        f"| {c['long_answers']} | {c['long_answer_ms']:.2f} ms | {c['long_answer_share']:.2%} "
+        f"| {rounds('long_median')} |",
+        f"| one offline briefing of the seeds ({b['sentences']} sentences + {b['differences']} "
+        f"differences, {b['citations']} citations) | 1 | **{c['briefing_ms']:.1f} ms** "
+        f"| **{c['briefing_share']:.2%}** | {rounds('briefing', 1)} |",
+        f"| the same briefing, texts through `corpus.article_text` | 1 | {c['briefing_store_ms']:.1f} ms "
+        f"| {c['briefing_store_share']:.2%} | {rounds('briefing_store', 1)} |",
+        f'| cold `qa ask --offline "{c["question"]}"` (reference) | 1 | {ask:,.0f} ms | 100% '
+        f"| {', '.join(f'{x * 1000:,.0f}' for x in c['ask_rounds_s'])} |",
+        "",
+        f"Per answer, the mean over the set is {c['answer_mean_ms']:.2f} ms and the slowest answer "
+        f"{c['answer_max_ms']:.2f} ms (medians over rounds); the whole offline briefing, run once "
+        f"in-process, took {b['summarize_s']:.2f} s, its own check included. The seeds are two "
+        "articles: a briefing of more outlets has more sentences, differences and citations to check. "
+        f"Target ≤ {c['target_share']:.0%} of a cold `qa ask`: it {verdict} for every row.",
+    ]
+
+
 def render(r: dict[str, Any]) -> str:
     """The whole RESULTS.md."""
     m = r["machine"]
@@ -772,6 +849,8 @@ def render(r: dict[str, Any]) -> str:
         out += ["", "## 8. Sentence splitter: qa vs pysbd", "", *_sentences(r["sentences"])]
     if r.get("large"):
         out += ["", "## 9. One multi-MB article", "", *large_section(r["large"])]
+    if r.get("claims"):
+        out += ["", "## 10. Cost of the claim check (issue 12)", "", *claims_section(r["claims"])]
     if NOTES.is_file():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"

@@ -170,6 +170,22 @@ def test_sentences_bench_runs_or_says_why_not() -> None:
     assert "pysbd" in report._sentences_row(result)[3] and len(report._sentences(result)) > 20
 
 
+def test_claims_bench(seed_index_dir: Path, tmp_path: Path) -> None:
+    """Item 10 on the seeds index the tests already built: one round, one cold `qa ask`, 10 answers."""
+    from bench import claims
+
+    result = claims.run(tmp_path, rounds=1, ask_rounds=1, index=seed_index_dir, limit=10)
+    assert result["answers"] == 10 and result["long_answers"] == 2 and result["ask_s"] > 0
+    assert result["answer_ms"] > 0 and result["briefing_ms"] > 0 and result["briefing"]["sentences"] >= 1
+    assert 0 < result["answer_share"] < 1 and isinstance(result["pass"], bool)
+    assert "lawmakers" in result["ask_first_line"]
+    assert claims._renumber("A [1][2]. B [1, 3].", 4) == "A [5][6]. B [5, 7]."
+    text = report.render(
+        {"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "claims": result}
+    )
+    assert "## 10. Cost of the claim check" in text and "| 10 |" in text and "cold `qa ask" in text
+
+
 # -- the search changes made for the benchmarks ----------------------------------------------------
 
 
