@@ -262,3 +262,22 @@ def test_a_claim_may_name_the_outlet_it_cites() -> None:
     citation = Citation(GLOBAL_NEWS, *locate(QUORUM, TEXTS[GLOBAL_NEWS]), QUORUM, True, outlet="Global News")  # type: ignore[misc]
     assert only("According to Global News, 168 lawmakers attended [1].", citation).supported
     assert not only("According to Reuters, 168 lawmakers attended [1].", citation).supported
+
+
+def test_a_speaker_after_a_closing_quote_and_across_a_clause_is_checked() -> None:
+    texts = {"x": 'Sadr met Hakim. "This is weak," Sadr, who leads the largest bloc, said in a letter.'}
+    quote = '"This is weak," Sadr, who leads the largest bloc, said in a letter.'
+    start = texts["x"].index(quote)
+    citation = Citation("x", start, start + len(quote), quote, True)
+
+    def claim(answer: str) -> Claim:
+        (c,) = check_claims(answer, [citation], texts.__getitem__)
+        return c
+
+    assert claim('"This is weak," Sadr, who leads the largest bloc, said [1].').supported
+    assert claim('"This is weak," Halvorsen, who leads the largest bloc, said [1].').problems == (
+        "'Halvorsen' is not in the cited text",
+    )
+    assert claim('"This is weak," Hakim, who leads the largest bloc, said [1].').problems == (
+        "the cited sentence does not name 'Hakim' as the speaker",
+    )

@@ -451,12 +451,7 @@ def test_fault_option_plants_one_kind_in_the_simulated_run(run_cli, tmp_path: Pa
 
 # Planted faults the check misses today, each with why: the test fails when one is fixed (remove it
 # here) as well as when a new one appears.
-KNOWN_MISSES = {
-    # '"... escalation," Halvorsen, who leads the largest bloc ..., said': a capital after a closing
-    # quote is taken for a sentence opening (qa/answer/claims.py _name_tokens), and the speaker is not
-    # found across the "who leads ..." clause, so the swapped name passes.
-    ("name", "seed-35"),
-}
+KNOWN_MISSES: set[tuple[str, str]] = set()  # (kind, question id) the check is known to miss
 
 
 @needs_checker

@@ -52,6 +52,8 @@ _BETWEEN_SPEAKER_AND_VERB = frozenset(
     "also later has had have previously then earlier again reportedly".split()
 )
 _ACCORDING_TO = re.compile(r"\baccording to\s+$", re.IGNORECASE)
+# A clause between a speaker and the verb: "Sadr, who leads the largest bloc, said".
+_APPOSITIVE = re.compile(r"(\w)['’]?,\s+(?:who|whose|which|a|an|the)\b[^,;]*,\s*$")
 # "The two outlets agree": a count of the answer's own sources, not a figure of the story.
 _ABOUT_SOURCES = re.compile(r"\s+(?:outlets|reports|sources|articles|accounts|stories|passages)\b", re.I)
 _PRONOUN_SPEAKER = re.compile(r"\b(?:he|she|they|it|his|her|their)\b", re.IGNORECASE)
@@ -173,7 +175,13 @@ def _name_tokens(text: str, quoted: list[tuple[int, int, str]]) -> list[tuple[in
         if start in calendar_at or start in number_at or _canon(token) in _NOT_NAMES:
             continue
         before = text[:start].rstrip()
-        opening = not before or before[-1] in '.:!?"“‘(—–-' or before.endswith("]")
+        opening = not before or before[-1] in ".:!?“‘(—–-" or before.endswith("]")
+        if before.endswith(('"', "'", "”", "’")):
+            # A quote mark: the capital after it opens a sentence only when the quote opens here or
+            # ends a sentence ('"Now', '. "He'); after '...escalation," Sadr' it is mid-sentence.
+            inside = before[:-1].rstrip()
+            opened = before[-1] in "\"'" and (len(before) == 1 or before[-2].isspace())
+            opening = not inside or inside[-1] in ".!?:" or opened
         if opening and not _names_anyway(tokens, i, text):
             continue  # a capital that only opens the sentence: "Lawmakers voted ..."
         out.append((start, end, token))
@@ -213,6 +221,9 @@ def _speakers(text: str, names: list[tuple[int, int, str]]) -> list[str]:
             break
         end = len(text[:pos].rstrip())
         start = ends.get(end)
+        appositive = _APPOSITIVE.search(text[:pos])
+        if start is None and appositive:  # "Sadr, who leads the largest bloc, said"
+            start = ends.get(appositive.end(1))
         if start is None:
             # "Sadr's spokesman said": a possessive name, two words back, is not the speaker; skip.
             continue
