@@ -374,11 +374,20 @@ def eval_command(
             ),
         ),
     ] = False,
+    claims: Annotated[
+        Path | None,
+        typer.Option(
+            "--claims",
+            help="Also score the claim check on a hand-written claim set (with --report: eval/claims.jsonl "
+            "when it exists); a flagged faithful answer or a missed lexical fault makes it exit 1.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Score readers on a factual question set; offline by default (a simulated model, real openai client)."""
     import shlex
 
+    from qa.evaluation.claimset import DEFAULT_CLAIM_SET
     from qa.evaluation.questions import DEFAULT_SET
     from qa.evaluation.render import report_json, report_text, write_report
     from qa.evaluation.runner import EvalOptions, run_eval
@@ -415,6 +424,7 @@ def eval_command(
         command=shlex.join(["qa", *sys.argv[1:]]),
         fault=fault or "",
         faults=faults,
+        claims=claims or (DEFAULT_CLAIM_SET if report is not None and DEFAULT_CLAIM_SET.is_file() else None),
     )
     result = run_eval(options, _settings(index), notice)
     if report is not None:

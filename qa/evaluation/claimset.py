@@ -155,10 +155,30 @@ def claim_set_markdown(report: ClaimSetReport) -> list[str]:
         precision, recall = report.precision_recall(split)
         shown = "all" if split is None else split
         lines.append(
-            f"- {shown}: precision of flags {_ratio(precision)}, recall of lexical faults {_ratio(recall)}"
+            f"- {shown}: precision of flags {ratio(precision)}, recall of lexical faults {ratio(recall)}"
         )
     return lines
 
 
-def _ratio(value: float | None) -> str:
+def claim_set_json(report: ClaimSetReport) -> dict[str, object]:
+    """The claim set's part of the ``qa eval --json`` document."""
+    precision, recall = report.precision_recall()
+    return {
+        "path": report.path,
+        "items": len(report.items),
+        "precision": precision,
+        "recall": recall,
+        "kinds": {
+            kind: {
+                split: [report.count(kind, split, caught=True), report.count(kind, split)]
+                for split in ("dev", "test")
+            }
+            for kind in ("faithful", *KINDS)
+        },
+        "failures": report.gate_failures(),
+    }
+
+
+def ratio(value: float | None) -> str:
+    """A share to three places, or n/a."""
     return "n/a" if value is None else f"{value:.3f}"

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import qa
+from qa.evaluation.claimset import claim_set_json, claim_set_markdown
+from qa.evaluation.claimset import ratio as _ratio
 from qa.evaluation.runner import EvalReport, Run, SetReport
 from qa.evaluation.score import METRICS, FaultCount, Metric, QuestionResult, faults_caught
 from qa.evaluation.simulated import LEXICAL_FAULTS
@@ -117,6 +119,13 @@ def report_text(report: EvalReport) -> str:
         )
     for note in report.notes:
         lines.append(f"Note: {note}")
+    if report.claim_set is not None:
+        precision, recall = report.claim_set.precision_recall()
+        lines.append(
+            f"Claim check on {report.claim_set.path}: {len(report.claim_set.items)} answers; "
+            f"precision of flags {_ratio(precision)}, recall of lexical faults {_ratio(recall)}"
+        )
+        lines += [f"  {f}" for f in report.claim_set.gate_failures()]
     if report.thresholds:
         active = ", ".join(f"{k} >= {v}" for k, v in report.thresholds.items() if v)
         verdict = "FAILED" if report.failures else "passed"
@@ -180,6 +189,7 @@ def report_json(report: EvalReport) -> dict[str, Any]:
         "passed": not report.failures,
         "failures": report.failures,
         "notes": report.notes,
+        **({"claim_set": claim_set_json(report.claim_set)} if report.claim_set is not None else {}),
         "sets": [
             {
                 "set": s.path,
@@ -325,6 +335,8 @@ def report_markdown(report: EvalReport) -> str:
         ),
         "",
     ]
+    if report.claim_set is not None:
+        out += [*claim_set_markdown(report.claim_set), ""]
     return "\n".join(out)
 
 

@@ -23,6 +23,7 @@ from qa.answer.extractive import ExtractiveReader
 from qa.answer.llm import LLMReader
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError, QAError
+from qa.evaluation.claimset import ClaimSetReport, score_claim_set
 from qa.evaluation.questions import DEFAULT_SET, Question, gold_spans, load_questions, set_articles
 from qa.evaluation.replay import REPLAY_BASE_URL, REPLAY_KEY, Recorder, Replayer, prompt_hashes
 from qa.evaluation.score import (
@@ -138,6 +139,7 @@ class EvalReport:
     failures: list[str] = field(default_factory=list)
     command: str = ""
     notes: list[str] = field(default_factory=list)
+    claim_set: ClaimSetReport | None = None  # the claim check on a hand-written claim set (--claims)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class EvalOptions:
     command: str = ""
     fault: str = ""  # plant this fault (FAULT_KINDS) in every simulated reader's answers
     faults: bool = False  # also run the simulated reader once per fault kind, counting what the check catches
+    claims: Path | None = None  # a claim set (eval/claims.jsonl) to score the claim check on
 
 
 def evaluate(
@@ -371,6 +374,10 @@ def run_eval(
     finally:
         readers.close()
     report.failures = check_thresholds(report)
+    if options.claims is not None:
+        on_notice(f"eval: the claim check on {options.claims}")
+        report.claim_set = score_claim_set(options.claims)
+        report.failures += report.claim_set.gate_failures()
     return report
 
 
