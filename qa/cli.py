@@ -374,6 +374,14 @@ def eval_command(
             ),
         ),
     ] = False,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Also ask the model judge about every claim (qa ask --judge), through the reader's own "
+            "client: simulated, recorded and replayed like the reader's calls.",
+        ),
+    ] = False,
     claims: Annotated[
         Path | None,
         typer.Option(
@@ -424,6 +432,7 @@ def eval_command(
         command=shlex.join(["qa", *sys.argv[1:]]),
         fault=fault or "",
         faults=faults,
+        judge=judge,
         claims=claims or (DEFAULT_CLAIM_SET if report is not None and DEFAULT_CLAIM_SET.is_file() else None),
     )
     result = run_eval(options, _settings(index), notice)

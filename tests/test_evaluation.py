@@ -430,3 +430,48 @@ def test_live_run_against_a_local_server_records_and_replays(
     )
     assert code == 0, err
     assert json.loads(out)["sets"][0]["runs"][0]["questions"] == live["questions"]
+
+
+def test_the_judge_is_recorded_and_replayed_like_the_reader(
+    run_cli, monkeypatch, tmp_path: Path, writable_index
+):
+    small, recording = _small_set(tmp_path), tmp_path / "rec.json"
+    args = ("eval", "--set", str(small), "--index", str(writable_index), "--judge", "--json")
+    code, out, err = run_cli(*args, "--record", str(recording))
+    assert code == 0, err
+    recorded = json.loads(out)["sets"][0]["runs"][0]
+    saved = json.loads(recording.read_text(encoding="utf-8"))
+    judged = [e for e in saved["exchanges"] if "<claim>" in json.dumps(e)]
+    assert judged and len(saved["exchanges"]) > 3  # the three answers plus a verdict per cited claim
+
+    def no_model(self, request):
+        raise AssertionError("the simulated model was called during a replay")
+
+    monkeypatch.setattr("qa.evaluation.simulated.SimulatedModel.handle", no_model)
+    code, out, err = run_cli(*args, "--replay", str(recording))
+    assert code == 0, err
+    replayed = json.loads(out)["sets"][0]["runs"][0]
+    assert replayed["questions"] == recorded["questions"] and replayed["metrics"] == recorded["metrics"]
+
+
+def test_the_simulated_judge_sees_a_negation_flip_and_passes_a_quote():
+    from qa.evaluation.simulated import judge_request
+    from qa.prompts import load_prompt
+
+    def verdict(cited: str, claim: str) -> str:
+        system, user = load_prompt("judge").render_messages(cited=cited, claim=claim)
+        body = {"messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
+        reply = judge_request(body)
+        assert reply is not None
+        return str(reply["verdict"])
+
+    cited = "Parliament resolutions, unlike laws, are non-binding to the government."
+    assert verdict(cited, cited) == "entailed"
+    assert (
+        verdict(cited, "Parliament resolutions, unlike laws, are binding to the government.")
+        == "contradicted"
+    )
+    assert verdict("The motion was approved on Sunday.", "The motion was rejected on Sunday.") == "contradicted"
+    assert verdict("The motion was approved on Sunday.", "The motion was not approved on Sunday.") == "contradicted"
+    assert verdict(cited, "Parliament resolutions bind ministers.") == "neutral"
+    assert judge_request({"messages": [{"role": "user", "content": "no judge here"}]}) is None

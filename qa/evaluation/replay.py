@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa.answer.judge import JUDGE_PROMPT
 from qa.answer.llm import ANSWER_PROMPT, CLAIM_REPAIR_PROMPT, PASSAGE_PROMPT
 from qa.errors import QAError
 from qa.evaluation.simulated import parse_request
@@ -55,8 +56,8 @@ def question_of(body: dict[str, Any]) -> str:
 
 
 def prompt_hashes() -> dict[str, str]:
-    """sha256 of each prompt file the LLM reader sends (answer, passage, the two repairs), by prompt name."""
-    names = (ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT, CLAIM_REPAIR_PROMPT)
+    """sha256 of each prompt file the LLM reader and its judge send (answer, passage, repairs, judge)."""
+    names = (ANSWER_PROMPT, PASSAGE_PROMPT, REPAIR_PROMPT, CLAIM_REPAIR_PROMPT, JUDGE_PROMPT)
     return {name: hashlib.sha256(prompt_path(name).read_bytes()).hexdigest() for name in names}
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from qa.answer.ask import Reader, ask
 from qa.answer.extractive import ExtractiveReader
+from qa.answer.judge import Judge
 from qa.answer.llm import LLMReader
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError, QAError
@@ -159,6 +160,7 @@ class EvalOptions:
     fault: str = ""  # plant this fault (FAULT_KINDS) in every simulated reader's answers
     faults: bool = False  # also run the simulated reader once per fault kind, counting what the check catches
     claims: Path | None = None  # a claim set (eval/claims.jsonl) to score the claim check on
+    judge: bool = False  # also ask the model judge about every claim (through the same client, so recorded)
 
 
 def evaluate(
@@ -169,6 +171,7 @@ def evaluate(
     label: str,
     model: str,
     model_under_test: SimulatedModel | None = None,
+    judge: Judge | None = None,
 ) -> Run:
     """Ask every question through :func:`qa.answer.ask.ask` and score the answers.
 
@@ -180,7 +183,7 @@ def evaluate(
     for question in questions:
         spans = gold_spans(question, corpus.article_text) if question.answerable else []
         try:
-            answer = ask(corpus, question.question, reader, k)
+            answer = ask(corpus, question.question, reader, k, judge)
         except LLMError as exc:
             errors += 1
             if errors >= MAX_CONSECUTIVE_ERRORS:
@@ -283,6 +286,12 @@ class _Readers:
             self.clients.append(client)
         return LLMReader(settings, client=make_client(settings, http_client=client)), simulated
 
+    def judge(self, reader: Reader) -> Judge | None:
+        """With --judge, a judge on the model reader's own client (so it is recorded and replayed alike)."""
+        if not self.options.judge or not isinstance(reader, LLMReader):
+            return None
+        return Judge(reader.settings, client=reader.client)
+
     def close(self) -> None:
         """Close the HTTP clients and write the recording."""
         for client in self.clients:
@@ -350,14 +359,26 @@ def run_eval(
                         on_notice(f"eval: {kind} reader…")
                         reader, simulated = readers.build(kind, corpus)
                         runs.append(
-                            evaluate(corpus, questions, reader, k, kind, readers.model(kind), simulated)
+                            evaluate(
+                                corpus,
+                                questions,
+                                reader,
+                                k,
+                                kind,
+                                readers.model(kind),
+                                simulated,
+                                readers.judge(reader),
+                            )
                         )
                     fault_runs = []
                     for fault in FAULT_KINDS if options.faults else ():
                         on_notice(f"eval: simulated reader with planted {fault} faults…")
                         reader, simulated = readers.build("simulated", corpus, fault)
+                        judge = readers.judge(reader)
                         fault_runs.append(
-                            evaluate(corpus, questions, reader, k, "simulated", SIMULATED_MODEL, simulated)
+                            evaluate(
+                                corpus, questions, reader, k, "simulated", SIMULATED_MODEL, simulated, judge
+                            )
                         )
                     indexed = corpus.store.sources()
                 report.sets.append(

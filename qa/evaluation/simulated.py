@@ -272,8 +272,45 @@ def _choose(question: str, passages: Sequence[Passage]) -> list[tuple[str, str]]
     return [(passages[c[2]].label, " ".join(c[3].split()).translate(_STRAIGHTEN)) for c in chosen]
 
 
+_JUDGED = re.compile(r"<cited>\n(.*?)\n</cited>.*?<claim>\n(.*?)\n</claim>", re.DOTALL)
+_NEGATED = re.compile(r"\b(?:not|never|no|non-\w+|\w+n't)\b", re.IGNORECASE)
+
+
+def judge_request(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The simulated judge's verdict on a ``prompts/judge.md`` request, or None for any other request.
+
+    Not a model either: "contradicted" when the claim and its cited text disagree about a negation
+    or swap "approved"/"rejected", "entailed" when the claim's content words are all in the cited
+    text, "neutral" otherwise. Enough to show the judge's verdicts flowing through qa eval.
+    """
+    user = next((m.get("content") or "" for m in body.get("messages") or [] if m.get("role") == "user"), "")
+    match = _JUDGED.search(user)
+    if match is None:
+        return None
+    cited, claim = (t.translate(_STRAIGHTEN) for t in match.groups())
+    added = {w.lower() for w in _NEGATED.findall(claim)} - {w.lower() for w in _NEGATED.findall(cited)}
+    dropped = any(
+        re.search(rf"(?<!non-)\b{word}\b", claim, re.I) and not re.search(rf"\bnon-{word}\b", claim, re.I)
+        for word in re.findall(r"\bnon-(\w+)", cited, re.I)
+    )
+    swapped = any(
+        re.search(rf"\b{a}\b", claim, re.I)
+        and re.search(rf"\b{b}\b", cited, re.I)
+        and not re.search(rf"\b{a}\b", cited, re.I)
+        for a, b in (("approved", "rejected"), ("rejected", "approved"))
+    )
+    if added or dropped or swapped:
+        return {"verdict": "contradicted", "reason": "the claim and the cited text differ in a negation"}
+    if _terms(claim) <= _terms(cited):
+        return {"verdict": "entailed", "reason": "every content word of the claim is in the cited text"}
+    return {"verdict": "neutral", "reason": "some content words of the claim are not in the cited text"}
+
+
 def respond(body: dict[str, Any], fault: str = "") -> tuple[dict[str, Any], Planted | None]:
     """The reply to one request body, and the fault planted in it (None: honest, or not applicable)."""
+    judged = judge_request(body)
+    if judged is not None:
+        return judged, None
     question, passages, not_found_text = parse_request(body)
     chosen = _choose(question, passages)
     if not chosen:
