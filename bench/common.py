@@ -244,3 +244,15 @@ def machine() -> dict[str, Any]:
         "packages": versions,
         "load_before": load_average(),
     }
+
+
+def save_item(name: str, result: dict[str, Any]) -> Path:
+    """Merge one item's result into bench/results.json and re-render bench/RESULTS.md (a lone item's run)."""
+    from bench import report
+
+    store = ROOT / "bench" / "results.json"
+    results = json.loads(store.read_text(encoding="utf-8"))
+    results[name] = result
+    store.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+    (ROOT / "bench" / "RESULTS.md").write_text(report.render(results), encoding="utf-8")
+    return store

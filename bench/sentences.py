@@ -328,13 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.print or args.quick:
         print(json.dumps(result, indent=1, ensure_ascii=False))
         return 0
-    from bench import report
-
-    store = common.ROOT / "bench" / "results.json"
-    results = json.loads(store.read_text(encoding="utf-8"))
-    results["sentences"] = result
-    store.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
-    (common.ROOT / "bench" / "RESULTS.md").write_text(report.render(results), encoding="utf-8")
+    store = common.save_item("sentences", result)
     print(f"wrote {store} and bench/RESULTS.md", file=sys.stderr)
     return 0
 

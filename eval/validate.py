@@ -26,7 +26,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from qa.evaluation.questions import normalise_answer
@@ -312,27 +312,32 @@ def _check_question(q: dict, articles: Mapping[str, str]) -> list[str]:
     return problems
 
 
-def validate(questions_path: Path | str, articles: Mapping[str, str]) -> list[str]:
-    """Return every problem found in the question set, each prefixed with its location; [] if sound."""
+def _validate_items(path: Path | str, check: Callable[[dict], list[str]], what: str) -> list[str]:
+    """Every problem of a JSONL set, each prefixed with its line (and id): unique ids, then ``check``."""
     try:
-        questions = load_questions(questions_path)
+        items = load_questions(path)
     except (OSError, ValueError) as exc:
         return [str(exc)]
-    if not questions:
-        return [f"{questions_path}: no questions"]
+    if not items:
+        return [f"{path}: no {what}"]
     problems: list[str] = []
     seen: dict[str, int] = {}
-    for number, q in enumerate(questions, 1):
-        qid = q.get("id")
-        where = f"{questions_path}:{number}" + (f" [{qid}]" if qid else "")
-        if not isinstance(qid, str) or not qid.strip():
+    for number, item in enumerate(items, 1):
+        item_id = item.get("id")
+        where = f"{path}:{number}" + (f" [{item_id}]" if item_id else "")
+        if not isinstance(item_id, str) or not item_id.strip():
             problems.append(f"{where}: id must be a non-empty string")
-        elif qid in seen:
-            problems.append(f"{where}: duplicate id (first on line {seen[qid]})")
+        elif item_id in seen:
+            problems.append(f"{where}: duplicate id (first on line {seen[item_id]})")
         else:
-            seen[qid] = number
-        problems.extend(f"{where}: {p}" for p in _check_question(q, articles))
+            seen[item_id] = number
+        problems.extend(f"{where}: {p}" for p in check(item))
     return problems
+
+
+def validate(questions_path: Path | str, articles: Mapping[str, str]) -> list[str]:
+    """Return every problem found in the question set, each prefixed with its location; [] if sound."""
+    return _validate_items(questions_path, lambda q: _check_question(q, articles), "questions")
 
 
 def summarise(questions_path: Path | str) -> dict[str, int]:
@@ -564,25 +569,7 @@ def validate_claims(claims_path: Path | str, articles: Mapping[str, Mapping[str,
     ``articles`` maps each article group an item can name (``seeds``, ``allsides``) to its
     doc_id -> text mapping, as :func:`load_claim_articles` builds it.
     """
-    try:
-        items = load_questions(claims_path)
-    except (OSError, ValueError) as exc:
-        return [str(exc)]
-    if not items:
-        return [f"{claims_path}: no claims"]
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for number, item in enumerate(items, 1):
-        cid = item.get("id")
-        where = f"{claims_path}:{number}" + (f" [{cid}]" if cid else "")
-        if not isinstance(cid, str) or not cid.strip():
-            problems.append(f"{where}: id must be a non-empty string")
-        elif cid in seen:
-            problems.append(f"{where}: duplicate id (first on line {seen[cid]})")
-        else:
-            seen[cid] = number
-        problems.extend(f"{where}: {p}" for p in _check_claim(item, articles))
-    return problems
+    return _validate_items(claims_path, lambda item: _check_claim(item, articles), "claims")
 
 
 def summarise_claims(claims_path: Path | str) -> dict[str, int]:

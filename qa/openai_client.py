@@ -66,6 +66,22 @@ def make_client(settings: Settings, http_client: httpx2.Client | None = None) ->
     )
 
 
+class ModelUser:
+    """Something that talks to the configured endpoint: it keeps the settings and builds its client lazily."""
+
+    def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
+        """Keep the settings; the client is built on first use unless one is given."""
+        self.settings = settings
+        self._client = client
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The openai client, created from the settings on first use."""
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+
 def _scrub(text: str, api_key: str) -> str:
     # Defensive: endpoints echo (masked) keys in error bodies; none may reach the user.
     if api_key and len(api_key) >= 4:

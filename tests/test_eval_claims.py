@@ -18,8 +18,8 @@ from qa.evaluation.runner import EvalReport, Run, SetReport, check_thresholds
 from qa.evaluation.score import QuestionResult, count_faults, error_result, faults_caught, score, summarise
 from qa.evaluation.simulated import FAULT_KINDS, LEXICAL_FAULTS, Planted, SimulatedModel, respond
 from qa.types import Answer, Citation, Claim
-from tests.helpers.seeds import GLOBAL_NEWS, UNNAMED
 from tests.helpers.seeds import ROOT as REPO
+from tests.helpers.seeds import small_set
 
 SEED_SET = REPO / "eval" / "questions.jsonl"
 
@@ -389,33 +389,7 @@ def test_faults_are_deterministic_and_recorded_per_question():
 
 
 def _small_set(tmp_path: Path) -> Path:
-    rows = [
-        {
-            "id": "s1",
-            "question": "How many US troops remain in Iraq?",
-            "answers": ["5,000"],
-            "evidence": [{"doc_id": UNNAMED, "quote": "Around 5,000 US troops remain in Iraq"}],
-            "category": "number",
-            "answerable": True,
-        },
-        {
-            "id": "s2",
-            "question": "How many lawmakers were present at the session?",
-            "answers": ["168"],
-            "evidence": [
-                {
-                    "doc_id": GLOBAL_NEWS,
-                    "quote": "the 168 lawmakers present were just three more than the quorum",
-                }
-            ],
-            "category": "number",
-            "answerable": True,
-        },
-    ]
-    path = tmp_path / "small.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    (tmp_path / "small.articles").write_text(f"{REPO / 'seeds'}\n", encoding="utf-8")
-    return path
+    return small_set(tmp_path, answerable_only=True)
 
 
 def test_faults_option_reports_planted_faults_per_kind(run_cli, tmp_path: Path, writable_index: Path):

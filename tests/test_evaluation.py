@@ -20,8 +20,8 @@ import pytest
 from qa.evaluation.questions import Evidence, Question, matches_alias, normalise_answer
 from qa.evaluation.score import score, summarise
 from qa.types import Answer, Citation, Hit
-from tests.helpers.seeds import GLOBAL_NEWS, UNNAMED
 from tests.helpers.seeds import ROOT as REPO
+from tests.helpers.seeds import small_set
 
 SEED_SET = REPO / "eval" / "questions.jsonl"
 ALLSIDES_SET = REPO / "eval" / "allsides_questions.jsonl"
@@ -258,41 +258,7 @@ def test_min_names_a_gated_metric_and_a_value_from_0_to_1(run_cli, bad):
 
 
 def _small_set(tmp_path: Path) -> Path:
-    rows = [
-        {
-            "id": "s1",
-            "question": "How many US troops remain in Iraq?",
-            "answers": ["5,000"],
-            "evidence": [{"doc_id": UNNAMED, "quote": "Around 5,000 US troops remain in Iraq"}],
-            "category": "number",
-            "answerable": True,
-        },
-        {
-            "id": "s2",
-            "question": "How many lawmakers were present at the session?",
-            "answers": ["168"],
-            "evidence": [
-                {
-                    "doc_id": GLOBAL_NEWS,
-                    "quote": "the 168 lawmakers present were just three more than the quorum",
-                }
-            ],
-            "category": "number",
-            "answerable": True,
-        },
-        {
-            "id": "s3",
-            "question": "What is the name of the speaker of the Iraqi parliament?",
-            "answers": [],
-            "evidence": [],
-            "category": "unanswerable",
-            "answerable": False,
-        },
-    ]
-    path = tmp_path / "small.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    (tmp_path / "small.articles").write_text(f"# the seeds\n{REPO / 'seeds'}\n", encoding="utf-8")
-    return path
+    return small_set(tmp_path)
 
 
 def test_record_then_replay_round_trips(run_cli, monkeypatch, tmp_path: Path, writable_index):
@@ -471,7 +437,12 @@ def test_the_simulated_judge_sees_a_negation_flip_and_passes_a_quote():
         verdict(cited, "Parliament resolutions, unlike laws, are binding to the government.")
         == "contradicted"
     )
-    assert verdict("The motion was approved on Sunday.", "The motion was rejected on Sunday.") == "contradicted"
-    assert verdict("The motion was approved on Sunday.", "The motion was not approved on Sunday.") == "contradicted"
+    assert (
+        verdict("The motion was approved on Sunday.", "The motion was rejected on Sunday.") == "contradicted"
+    )
+    assert (
+        verdict("The motion was approved on Sunday.", "The motion was not approved on Sunday.")
+        == "contradicted"
+    )
     assert verdict(cited, "Parliament resolutions bind ministers.") == "neutral"
     assert judge_request({"messages": [{"role": "user", "content": "no judge here"}]}) is None

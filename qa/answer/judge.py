@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer.claims import cited_context, without_markers
 from qa.config import Settings
-from qa.openai_client import complete_json, make_client
+from qa.openai_client import ModelUser, complete_json
 from qa.prompts import load_prompt
 from qa.types import Answer, Claim, Verdict
 
@@ -32,21 +32,13 @@ def verdict_of(reply: dict[str, object]) -> Verdict:
     return next((v for v in VERDICTS if v == word), "neutral")
 
 
-class Judge:
+class Judge(ModelUser):
     """Asks an OpenAI-compatible model whether each claim's cited text entails it."""
 
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         """Use QA_JUDGE_MODEL, or the reader's model when it is empty."""
-        self.settings = settings
+        super().__init__(settings, client)
         self.model = settings.judge_model or settings.model
-        self._client = client
-
-    @property
-    def client(self) -> openai.OpenAI:
-        """The openai client, created lazily from the settings."""
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
 
     def judge(self, answer: Answer, article_text: Callable[[str], str]) -> Answer:
         """The answer with a verdict on every claim that cites verified text."""

@@ -15,7 +15,7 @@ from qa.answer.citations import normalise, resolve
 from qa.answer.claims import MARKER, check_claims, without_markers
 from qa.config import Settings
 from qa.errors import LLMError
-from qa.openai_client import complete_json, make_client
+from qa.openai_client import ModelUser, complete_json
 from qa.prompts import NOT_FOUND_ANSWER, load_prompt
 from qa.types import Answer, Citation, Claim, Hit, Status
 
@@ -110,22 +110,14 @@ def _citation_items(raw: object) -> list[tuple[str, str | None]]:
     return items
 
 
-class LLMReader:
+class LLMReader(ModelUser):
     """Answers a question from retrieved passages with an OpenAI-compatible chat model."""
 
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         """Keep the settings; the client is built on first use unless one is given."""
-        self.settings = settings
+        super().__init__(settings, client)
         self.model = settings.model
         self.backend = f"llm:{settings.model}"
-        self._client = client
-
-    @property
-    def client(self) -> openai.OpenAI:
-        """The openai client, created lazily from the settings."""
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
 
     def answer(self, question: str, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Answer:
         """Answer from the hits; every quote is located and verified, every claim checked against them."""
