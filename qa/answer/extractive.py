@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from qa.answer.answers import answer_span, content_stems
 from qa.answer.citations import resolve
 from qa.answer.claims import check_claims
+from qa.answer.question import QuestionFocus, analyse, matches
 from qa.index.embedding import Embedder
 from qa.prompts import NOT_FOUND_ANSWER
 from qa.text import HAS_DATE, HAS_NUMBER, split_sentences, terms
@@ -107,8 +109,57 @@ def score_sentences(
     return sorted(scored, key=lambda c: -c.score)
 
 
+# Share of the question's focus (idf-weighted stems) a sentence and its neighbours must cover to answer.
+# Set on the dev half of the question sets (eval/REPORT.md); not fitted per question.
+COVER_AT = 0.6
+
+
+@dataclass(frozen=True)
+class Answering:
+    """A candidate sentence that answers: where its answering phrase is, and how much focus it covers."""
+
+    index: int  # into the candidates
+    span: tuple[int, int] | None  # the answering phrase, offsets in the sentence (None: the whole of it)
+    coverage: float
+
+
+def answering(
+    focus: QuestionFocus, sentences: Sequence[tuple[int, int, int, str]], hits: Sequence[Hit]
+) -> list[Answering]:
+    """The candidates that cover the question's focus and hold an answer of the asked kind."""
+    stems = [content_stems(s[3]) for s in sentences]
+    # A sentence's immediate context: its neighbours in the same passage ("He said ...").
+    context = [
+        stems[i]
+        | (stems[i - 1] if i > 0 and sentences[i - 1][0] == sentences[i][0] else set())
+        | (stems[i + 1] if i + 1 < len(sentences) and sentences[i + 1][0] == sentences[i][0] else set())
+        for i in range(len(sentences))
+    ]
+    focus_terms = sorted(focus.focus)
+    df = {t: sum(matches(t, c) for c in stems) for t in focus_terms}
+    idf = {t: math.log(1 + len(sentences) / (1 + df[t])) for t in focus_terms}
+    total = sum(idf.values())
+    names = [t for name in focus.names for t in content_stems(name)]
+    hint = focus.outlet_hint.lower()
+    wanted_hits = {i for i, h in enumerate(hits) if hint and hint in h.outlet.lower()} or set(
+        range(len(hits))
+    )
+    out = []
+    for i, (hit_index, _, _, text) in enumerate(sentences):
+        if hit_index not in wanted_hits:
+            continue
+        coverage = sum(idf[t] for t in focus_terms if matches(t, context[i])) / total if total else 0.0
+        if coverage < COVER_AT or not all(matches(t, context[i]) for t in names):
+            continue
+        span = answer_span(text, focus)
+        if span is None:
+            continue
+        out.append(Answering(i, None if span == (0, len(text)) else span, coverage))
+    return out
+
+
 class ExtractiveReader:
-    """Answers with the best-supported sentences of the retrieved passages, quoted exactly."""
+    """Answers with the retrieved sentence that answers the question, quoted exactly, or says not_found."""
 
     backend = "extractive"
 
@@ -116,10 +167,16 @@ class ExtractiveReader:
         self.embedder = embedder
 
     def answer(self, question: str, hits: Sequence[Hit], article_text: Callable[[str], str]) -> Answer:
-        """Pick the sentence (or two, from different articles) that best answer the question."""
-        ranked = score_sentences(question, candidates(hits, article_text), self.embedder)
-        if not ranked or ranked[0].score < NOT_FOUND_BELOW:
-            return Answer(question, "not_found", NOT_FOUND_ANSWER, (), self.backend, tuple(hits))
+        """The best sentence that covers the question's focus with an answer of the asked kind, plus one
+        from another article that answers too; not_found when none does."""
+        hits = tuple(hits)
+        focus = analyse(question)
+        sentences = candidates(hits, article_text)
+        found = {a.index: a for a in answering(focus, sentences, hits)}
+        ranked = score_sentences(question, [sentences[i] for i in found], self.embedder)
+        if not ranked:
+            return Answer(question, "not_found", NOT_FOUND_ANSWER, (), self.backend, hits)
+        by_start = {(sentences[i][0], sentences[i][1]): i for i in found}
         chosen = [ranked[0]]
         first_doc = hits[ranked[0].hit_index].doc_id
         for other in ranked[1:]:
@@ -128,8 +185,14 @@ class ExtractiveReader:
             if hits[other.hit_index].doc_id != first_doc:
                 chosen.append(other)  # corroboration from a second article
                 break
-        citations = tuple(resolve(c.text, hits, f"P{c.hit_index + 1}", article_text) for c in chosen)
+        citations = []
+        for c in chosen:
+            citation = resolve(c.text, hits, f"P{c.hit_index + 1}", article_text)
+            span = found[by_start[(c.hit_index, c.start)]].span
+            if span is not None and citation.verified and citation.start is not None:
+                citation = replace(citation, answer_span=(citation.start + span[0], citation.start + span[1]))
+            citations.append(citation)
         text = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, start=1))
         # Its claims are its quotes: the same check as a model's answer, which they must pass.
         claims = check_claims(text, citations, article_text)
-        return Answer(question, "answered", text, citations, self.backend, tuple(hits), claims)
+        return Answer(question, "answered", text, tuple(citations), self.backend, hits, claims)

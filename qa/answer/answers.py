@@ -1,0 +1,171 @@
+"""Where a sentence answers a question: the phrase of the asked kind that is about the question's focus.
+
+:func:`answer_span` returns the offsets (in the sentence) of the answering phrase, or None when the
+sentence holds no answer of the kind the question asks for: the number next to the counted noun
+("168 lawmakers" for "how many lawmakers", never for "how many Kurdish lawmakers"), a clock time, a
+weekday, a month, a year, a person's name the question does not already give, a place after a
+preposition, quoted words, or the title beside a named person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.question import GENERIC_COUNTED, QuestionFocus, matches
+from qa.figures import calendar, numbers
+from qa.text import STOPWORDS, stem
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|GMT|UTC)?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b",
+    re.I,
+)
+_DAYS = re.compile(
+    r"\b(?:yesterday|today|tonight|tomorrow|last (?:week|month|year)|earlier this (?:week|month|year))\b",
+    re.I,
+)
+_CAPITAL_RUN = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][\w'’.-]*|(?:al|el|bin|ibn|abu)-[A-Z][\w'’-]*)"
+    r"(?:\s+(?:(?:al|bin|ibn|de|van|von|of|the)\s+)?(?:[A-Z][\w'’.-]*|(?:al|el)-[A-Z][\w'’-]*))*"
+)
+_PLACE = re.compile(
+    r"\b(?:in|at|near|from|outside|across|to)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|city of|town of|province of)\s+)*",
+    re.I,
+)
+_QUOTED = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
+_WINDOW_AFTER, _WINDOW_BEFORE = 4, 2
+# Capitalised words that open or structure a sentence without naming anyone or anywhere.
+_NOT_NAMES = frozenset(
+    "the a an in on at by for from of to with as after before during while when where what which who "
+    "this that these those it its he she they we his her their our but and or so yet however also "
+    "most many some several both all each every one two three four five six seven eight nine ten "
+    "mr mrs ms dr gen sen rep".split()
+)
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w.lower().replace("’", "'").removesuffix("'s")) for w in _WORD.findall(text)]
+
+
+def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
+    counted = [t for t in focus.counted if t not in GENERIC_COUNTED]
+    for n in numbers(sentence):
+        if n.kind in ("year", "ordinal"):
+            continue
+        after = sentence[n.end :]
+        before = sentence[: n.start]
+        window = set(
+            _stems(" ".join(after.split()[:_WINDOW_AFTER]))
+            + _stems(" ".join(before.split()[-_WINDOW_BEFORE:]))
+        )
+        if counted and not all(matches(t, window) for t in counted):
+            continue  # a number about something else: "168 lawmakers" is not "how many Kurdish lawmakers"
+        end = n.end
+        if counted:  # the answer runs to the counted noun: "5,000 US troops"
+            head = counted[-1]
+            for m in _WORD.finditer(after[:60]):
+                if matches(stem(m.group().lower()), {head}):
+                    end = n.end + m.end()
+                    break
+        return n.start, end
+    return None
+
+
+def _date_span(sentence: str, kind: str) -> tuple[int, int] | None:
+    if kind == "time":
+        m = _TIME.search(sentence)
+        return (m.start(), m.end()) if m else None
+    words = calendar(sentence)
+    if kind in ("weekday", "month"):
+        hit = next((w for w in words if w.is_weekday == (kind == "weekday")), None)
+        return (hit.start, hit.end) if hit else None
+    years = [n for n in numbers(sentence) if n.kind == "year"]
+    if kind == "year":
+        return (years[0].start, years[0].end) if years else None
+    found = [(w.start, w.end) for w in words] + [(y.start, y.end) for y in years]
+    relative = _DAYS.search(sentence)
+    if relative:
+        found.append((relative.start(), relative.end()))
+    return min(found) if found else None
+
+
+def _new_names(sentence: str, focus: QuestionFocus) -> list[tuple[int, int]]:
+    given = {stem(w.lower()) for name in focus.names for w in re.split(r"[\s-]+", name)}
+    out = []
+    for m in _CAPITAL_RUN.finditer(sentence):
+        words = [
+            w
+            for w in re.split(r"[\s-]+", m.group())
+            if w and w.lower() not in ("al", "bin", "of", "the", "de")
+        ]
+        if not words or all(w.lower().strip(".'’") in _NOT_NAMES for w in words):
+            continue
+        if m.start() == 0 and len(words) == 1:
+            continue  # a capital that only opens the sentence
+        if all(stem(w.lower().strip(".'’").removesuffix("'s")) in given for w in words):
+            continue  # the question's own name is not its answer
+        if any(
+            w.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+            for w in words
+        ):
+            continue
+        out.append((m.start(), m.end()))
+    return out
+
+
+def _place_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
+    names = _new_names(sentence, focus)
+    for m in _PLACE.finditer(sentence):
+        hit = next(((s, e) for s, e in names if s == m.end()), None)
+        if hit:
+            return hit
+    return None
+
+
+def _role_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
+    low = sentence.lower()
+    for name in focus.names:
+        at = low.find(name.lower())
+        if at == -1:
+            continue
+        # The title right before the name ("Defence Minister Harjit Sajjan") or in apposition after it.
+        title = re.search(r"((?:[A-Z][\w'’-]*\s+){1,3})$", sentence[:at])
+        if title and title.group(1).split()[0].lower() not in _NOT_NAMES:
+            return title.start(1), title.end(1) - 1
+        after = re.match(
+            r",\s+(?:the\s+|a\s+|an\s+)?([^,;]{3,60}?)(?:,|;|\s+(?:who|said|says))",
+            sentence[at + len(name) :],
+        )
+        if after:
+            base = at + len(name)
+            return base + after.start(1), base + after.end(1)
+    return None
+
+
+def answer_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
+    """The answering phrase's offsets in ``sentence``, or None when it holds no answer of the asked kind.
+
+    For "other" questions (what / why / how, with no frame for the answer) the whole sentence is the
+    answer: (0, len(sentence)).
+    """
+    kind = focus.kind
+    if kind == "number":
+        return _number_span(sentence, focus)
+    if kind in ("time", "weekday", "month", "year", "date"):
+        return _date_span(sentence, kind)
+    if kind == "person":
+        names = _new_names(sentence, focus)
+        return names[0] if names else None
+    if kind == "place":
+        return _place_span(sentence, focus)
+    if kind == "quote":
+        m = _QUOTED.search(sentence)
+        return (m.start(), m.end()) if m else None
+    if kind == "role":
+        return _role_span(sentence, focus)
+    return 0, len(sentence)
+
+
+def content_stems(text: str) -> set[str]:
+    """The content stems of a text, compared with a question's focus."""
+    return {s for s in _stems(text) if s not in STOPWORDS}
