@@ -47,8 +47,18 @@ def _stems(text: str) -> list[str]:
     return [stem(w.lower().replace("’", "'").removesuffix("'s")) for w in _WORD.findall(text)]
 
 
+def _other_noun_after(after: str) -> bool:
+    """'three were wounded' counts what came before; 'three soldiers were' counts soldiers."""
+    first = _WORD.match(after.lstrip())
+    return bool(first) and first.group().lower() not in STOPWORDS | {"more", "people"}
+
+
 def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     counted = [t for t in focus.counted if t not in GENERIC_COUNTED]
+    if counted:  # "at least one anti-government protester": "one" counts when the counted noun follows
+        one = re.search(r"\b(?:one|a single)\s+(?:[\w-]+\s+){0,2}?" + re.escape(counted[-1]), sentence, re.I)
+        if one:
+            return one.start(), one.end()
     for n in numbers(sentence):
         if n.kind in ("year", "ordinal"):
             continue
@@ -58,7 +68,9 @@ def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
             _stems(" ".join(after.split()[:_WINDOW_AFTER]))
             + _stems(" ".join(before.split()[-_WINDOW_BEFORE:]))
         )
-        if counted and not all(matches(t, window) for t in counted):
+        verbs = focus.focus - set(focus.counted) - {stem(w.lower()) for n_ in focus.names for w in n_.split()}
+        elided = bool(counted) and any(matches(t, window) for t in verbs) and not _other_noun_after(after)
+        if counted and not all(matches(t, window) for t in counted) and not elided:
             continue  # a number about something else: "168 lawmakers" is not "how many Kurdish lawmakers"
         end = n.end
         if counted:  # the answer runs to the counted noun: "5,000 US troops"
@@ -89,27 +101,41 @@ def _date_span(sentence: str, kind: str) -> tuple[int, int] | None:
     return min(found) if found else None
 
 
+_TITLES = frozenset(
+    "prime minister president supreme leader speaker secretary general senator governor mayor spokesman "
+    "spokesperson spokeswoman chief director king queen prince sheikh ayatollah cleric commander".split()
+)
+_PERSON_NOUN = re.compile(
+    r"\b(?:lawmaker|legislator|official|minister|spokes(?:man|woman|person)|leader|cleric|commander|"
+    r"lawyer|senator|president|diplomat|officer|analyst|expert|member|protester|witness|source)s?\b",
+    re.I,
+)
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
 def _new_names(sentence: str, focus: QuestionFocus) -> list[tuple[int, int]]:
+    """Runs of capitalised words that name someone or somewhere the question does not already name."""
     given = {stem(w.lower()) for name in focus.names for w in re.split(r"[\s-]+", name)}
     out = []
     for m in _CAPITAL_RUN.finditer(sentence):
+        start, raw = m.start(), m.group()
+        while raw and raw.split()[0].lower().strip(".'’") in _NOT_NAMES:  # "In Basra": the name is "Basra"
+            first = raw.split()[0]
+            rest = raw[len(first) :]
+            start += len(first) + len(rest) - len(rest.lstrip())
+            raw = rest.lstrip()
+        if not raw or (start == 0 and len(raw.split()) == 1):
+            continue  # nothing left, or a capital that only opens the sentence
         words = [
             w
-            for w in re.split(r"[\s-]+", m.group())
-            if w and w.lower() not in ("al", "bin", "of", "the", "de")
+            for w in re.split(r"[\s-]+", raw)
+            if w and w.lower() not in ("al", "bin", "of", "the", "de") and w.lower() not in _TITLES
         ]
-        if not words or all(w.lower().strip(".'’") in _NOT_NAMES for w in words):
+        if not words or any(w.lower() in _WEEKDAYS for w in words):
             continue
-        if m.start() == 0 and len(words) == 1:
-            continue  # a capital that only opens the sentence
         if all(stem(w.lower().strip(".'’").removesuffix("'s")) in given for w in words):
             continue  # the question's own name is not its answer
-        if any(
-            w.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-            for w in words
-        ):
-            continue
-        out.append((m.start(), m.end()))
+        out.append((start, start + len(raw)))
     return out
 
 
@@ -119,7 +145,8 @@ def _place_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
         hit = next(((s, e) for s, e in names if s == m.end()), None)
         if hit:
             return hit
-    return None
+    # "Which country's forces ...": a country named as an adjective ("The Canadian Forces") answers too.
+    return names[0] if names and focus.asks_country else None
 
 
 def _role_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
@@ -155,7 +182,10 @@ def answer_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
         return _date_span(sentence, kind)
     if kind == "person":
         names = _new_names(sentence, focus)
-        return names[0] if names else None
+        if names:
+            return names[0]
+        role = _PERSON_NOUN.search(sentence)  # "one Sunni Muslim lawmaker said": who, without a name
+        return (role.start(), role.end()) if role and not focus.focus & {stem(role.group().lower())} else None
     if kind == "place":
         return _place_span(sentence, focus)
     if kind == "quote":

@@ -83,9 +83,15 @@ def candidates(hits: Sequence[Hit], article_text: Callable[[str], str]) -> list[
 
 
 def score_sentences(
-    question: str, sentences: Sequence[tuple[int, int, int, str]], embedder: Embedder
+    question: str,
+    sentences: Sequence[tuple[int, int, int, str]],
+    embedder: Embedder,
+    only: set[int] | None = None,
 ) -> list[Candidate]:
-    """Score sentences by meaning, shared rare words, the kind of answer asked for, and passage rank."""
+    """Score sentences by meaning, shared rare words, the kind of answer asked for, and passage rank.
+
+    With ``only``, just those sentences are ranked (word rarity is still counted over all of them).
+    """
     if not sentences:
         return []
     q_terms = terms(question)
@@ -100,7 +106,10 @@ def score_sentences(
         typed = sum(1.0 for kind in kinds if _CHECKS[kind].search(text)) / max(len(kinds), 1)
         cheap.append(W_LEXICAL * lexical + W_TYPE * typed + W_RANK / (1 + hit_index))
     # Embedding is the reader's only real cost: only a shortlist by the cheap signals pays for it.
-    shortlist = sorted(range(len(sentences)), key=lambda i: -cheap[i])[:DENSE_SHORTLIST]
+    pool = range(len(sentences)) if only is None else sorted(only)
+    shortlist = sorted(pool, key=lambda i: -cheap[i])[:DENSE_SHORTLIST]
+    if not shortlist:
+        return []
     vectors = embedder.embed([question, *(sentences[i][3] for i in shortlist)])
     scored = []
     for i, similarity in zip(shortlist, vectors[1:] @ vectors[0], strict=True):
@@ -139,7 +148,10 @@ def answering(
     df = {t: sum(matches(t, c) for c in stems) for t in focus_terms}
     idf = {t: math.log(1 + len(sentences) / (1 + df[t])) for t in focus_terms}
     total = sum(idf.values())
-    names = [t for name in focus.names for t in content_stems(name)]
+    # A name in the question must be there: its last word at least ("Sajjan" for "Harjit Sajjan").
+    names = [
+        sorted(content_stems(name.split()[-1]))[0] for name in focus.names if content_stems(name.split()[-1])
+    ]
     hint = focus.outlet_hint.lower()
     wanted_hits = {i for i, h in enumerate(hits) if hint and hint in h.outlet.lower()} or set(
         range(len(hits))
@@ -173,7 +185,7 @@ class ExtractiveReader:
         focus = analyse(question)
         sentences = candidates(hits, article_text)
         found = {a.index: a for a in answering(focus, sentences, hits)}
-        ranked = score_sentences(question, [sentences[i] for i in found], self.embedder)
+        ranked = score_sentences(question, sentences, self.embedder, set(found))
         if not ranked:
             return Answer(question, "not_found", NOT_FOUND_ANSWER, (), self.backend, hits)
         by_start = {(sentences[i][0], sentences[i][1]): i for i in found}

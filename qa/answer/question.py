@@ -32,47 +32,35 @@ _FRAME = frozenset(
     "reported article outlet wire mention mentioned total exactly approximately roughly hold holds "
     "happen happened take took".split()
 )
-_ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-    ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b|\bwhat hour\b", re.I)),
-    ("weekday", re.compile(r"\b(?:what|which) day of the week\b|\bon (?:what|which) day\b", re.I)),
-    ("month", re.compile(r"\b(?:what|which|in what) month\b", re.I)),
-    ("year", re.compile(r"\b(?:what|which|in what) year\b", re.I)),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which|by what) (?:date|day)\b|\bhow long ago\b", re.I)),
-    (
-        "number",
-        re.compile(
-            r"\bhow (?:many|much|large|big|old|long)\b|\bwhat (?:number|percentage|share|proportion)\b", re.I
-        ),
-    ),
+_ASKS: tuple[tuple[Kind, str], ...] = (
+    ("time", r"\b(?:what|which) (?:clock )?time\b|\bat what time\b|\bwhat hour\b"),
+    ("weekday", r"\b(?:what|which) day of the week\b|\bon (?:what|which) day\b"),
+    ("month", r"\b(?:what|which|in what) month\b"),
+    ("year", r"\b(?:what|which|in what|during which|during what) years?\b"),
+    ("number", r"\bhow (?:many|much|large|big|old|long)\b|\bwhat (?:number|percentage|share|proportion)\b"),
+    ("date", r"\bwhen\b|\b(?:what|which|by what) (?:date|day)\b|\bhow long ago\b"),
     (
         "quote",
-        re.compile(
-            r"\bhow did .+ (?:describe|call|characteri[sz]e)\b|\bwhat did .+ (?:say|call)\b|\bwho said\b",
-            re.I,
-        ),
+        r"\bhow did .+ (?:describe|characteri[sz]e)\b|\bwhat did .+ call (?:it|the|this|them|him|her)\b",
     ),
-    ("role", re.compile(r"\bwhat (?:post|title|position|role|job|office)\b", re.I)),
+    ("role", r"\bwhat (?:post|title|position|role|job|office)\b|['’]s (?:role|post|title|position|job)\?"),
     (
         "person",
-        re.compile(
-            r"\bwho\b|\bwhose\b|\bwhat (?:is|was) the name of\b|\bname the\b|\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander|man|woman)\b",
-            re.I,
-        ),
+        r"\bwho\b|\bwhose\b|\bwhat (?:is|was) the name of\b|\bname the\b|"
+        r"\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander|man|woman)\b",
     ),
-    (
-        "place",
-        re.compile(
-            r"\bwhere\b|\b(?:which|what|in what|in which) (?:city|country|place|town|province|region|state)\b",
-            re.I,
-        ),
-    ),
+    ("place", r"\bwhere\b|\b(?:which|what)(?: \w+){0,2} (?:city|country|place|town|province|region|state)\b"),
 )
+_ASKED = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in _ASKS)
 _COUNTED = re.compile(
     r"\bhow (?:many|much)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+?)(?=\s+(?:were|was|are|is|did|do|does|had|have|has|will|would|could|can|remain|in|at|of|on)\b|[?,]|$)",
     re.I,
 )
-_NAME = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’.-]*|(?:al|el|bin|ibn|abu)-[A-Z][\w'’-]*)")
-_OUTLET_SOURCE = re.compile(r",?\s*according to (?:the )?([A-Z][\w.&' -]*?)(?=[,?]|$)")
+_NAME = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][\w'’.-]*|(?:al|el|bin|ibn|abu)-[A-Z][\w'’-]*)"
+    r"(?:\s+(?:(?:al|bin|ibn|de|of)\s+)?(?:[A-Z][\w'’.-]*|(?:al|el)-[A-Z][\w'’-]*))*"
+)
+_OUTLET_SOURCE = re.compile(r",?\s*(?i:according to)\s+(?:the\s+)?([A-Z][\w.&' -]*?)(?=[,?]|$)")
 # Counted nouns that name no particular group: the count must then stand next to the question's verb.
 GENERIC_COUNTED = frozenset("people person persons individuals times".split())
 
@@ -83,14 +71,15 @@ class QuestionFocus:
 
     kind: Kind
     focus: frozenset[str]  # content stems without the frame words
-    names: tuple[str, ...]  # capitalised words of the question (its own names are never the answer)
+    names: tuple[str, ...]  # the question's names, as runs of capitalised words (never its answer)
     counted: tuple[str, ...]  # for a count: the stems of the counted noun phrase, head last
     outlet_hint: str  # "according to Global News": the outlet, which names a passage, not a word in it
+    asks_country: bool = False  # "which country ...": a demonym answers as well as a place
 
 
 def kind_of(question: str) -> Kind:
     """The kind of answer asked for; "other" when the frame says nothing (what / why / how)."""
-    for kind, pattern in _ASKS:
+    for kind, pattern in _ASKED:
         if pattern.search(question):
             return kind
     return "other"
@@ -119,17 +108,30 @@ def analyse(question: str) -> QuestionFocus:
         m = _COUNTED.search(body)
         if m:
             counted = tuple(_content(m.group(1)))
-    first = re.match(r"\s*\S+", body)
-    names = tuple(
-        n.group()
-        for n in _NAME.finditer(body)
-        if not (first and n.start() < first.end()) and n.group().lower() not in _FRAME | STOPWORDS
-    )
-    return QuestionFocus(kind, frozenset(_content(body)), names, counted, outlet_hint)
+    names = []
+    for n in _NAME.finditer(body):
+        words = n.group().split()
+        if n.start() == 0 or body[: n.start()].strip() == "":
+            words = words[1:]  # the question's first word is capitalised anyway ("Which", "How")
+        words = [w for w in words if w.lower() not in _FRAME | STOPWORDS]
+        if words:
+            names.append(" ".join(words))
+    asks_country = bool(re.search(r"\b(?:which|what) (?:country|countries|nation)", body, re.I))
+    return QuestionFocus(kind, frozenset(_content(body)), tuple(names), counted, outlet_hint, asks_country)
 
 
 def matches(term: str, terms: set[str] | frozenset[str]) -> bool:
-    """A stem found among others, allowing one to extend the other ("parliament" / "parliamentari")."""
-    if term in terms:
-        return True
-    return len(term) >= 5 and any(len(t) >= 5 and (t.startswith(term) or term.startswith(t)) for t in terms)
+    """A stem found among others, or one sharing all but its ending: "canada" / "canadian", "iraq" / "iraqi"."""
+    return term in terms or any(_same_word(term, t) for t in terms)
+
+
+def _same_word(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    if len(short) < 4 or len(long) - len(short) > 4:
+        return False
+    shared = 0
+    for x, y in zip(short, long):
+        if x != y:
+            break
+        shared += 1
+    return shared == len(short) or (len(short) >= 6 and shared >= len(short) - 1)
