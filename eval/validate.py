@@ -9,10 +9,14 @@ least one answer alias occurs in the evidence, or that the note explains the inf
 
 Usage (from the repository root)::
 
-    python eval/validate.py                      # the seed set, the AllSides sample, and
-                                                 # the corpus-wide bench set if the corpus is there
+    python eval/validate.py                      # the seed set, the AllSides sample, the unanswerable
+                                                 # set, and the corpus-wide bench set if the corpus is there
     python eval/validate.py SET.jsonl --seeds seeds/ --articles more.jsonl --events events.jsonl
     python eval/validate.py --claims eval/claims.jsonl   # a claim set only
+
+The unanswerable set (``eval/unanswerable.jsonl``, over the seeds and the AllSides sample together)
+gets ``validate_unanswerable``: the same checks, plus every question unanswerable, with a known
+``kind`` of near miss, a ``split``, and a note that records the grep its author ran.
 
 The claim set (``eval/claims.jsonl``, checked by ``validate_claims``) is hand-written answers with
 ``[n]`` markers, faithful or carrying one planted fault, for the per-claim support checker.
@@ -38,6 +42,7 @@ SEEDS_DIR = REPO / "seeds"
 SEED_QUESTIONS = REPO / "eval" / "questions.jsonl"
 ALLSIDES_SAMPLE = REPO / "eval" / "allsides_sample.jsonl"
 ALLSIDES_QUESTIONS = REPO / "eval" / "allsides_questions.jsonl"
+UNANSWERABLE_QUESTIONS = REPO / "eval" / "unanswerable.jsonl"
 BENCH_QUESTIONS = REPO / "bench" / "data" / "allsides_questions.jsonl"
 ALLSIDES_EVENTS = REPO.parent / "shared" / "corpora" / "allsides" / "events.jsonl"
 
@@ -56,7 +61,10 @@ CATEGORIES = frozenset(
     }
 )
 REQUIRED_FIELDS = ("id", "question", "answers", "evidence", "category", "answerable")
-OPTIONAL_FIELDS = ("note",)
+OPTIONAL_FIELDS = ("note", "split", "kind")
+QUESTION_SPLITS = ("dev", "test")
+# The near misses of the unanswerable set (eval/README.md, "The unanswerable set").
+UNANSWERABLE_KINDS = ("modifier", "related_number", "agent", "role", "date", "place", "unit", "unreported")
 MIN_QUOTE_CHARS = 15
 
 # Page furniture: lines that are links, captions or notices rather than reporting.
@@ -227,6 +235,10 @@ def _check_question(q: dict, articles: Mapping[str, str]) -> list[str]:
     if not isinstance(note, str):
         problems.append("note must be a string")
         note = ""
+    if "split" in q and q["split"] not in QUESTION_SPLITS:
+        problems.append(f"bad split {q['split']!r} (expected dev or test)")
+    if "kind" in q and q["kind"] not in UNANSWERABLE_KINDS:
+        problems.append(f"bad kind {q['kind']!r} (expected one of {', '.join(UNANSWERABLE_KINDS)})")
     category, answerable, answers, evidence = q["category"], q["answerable"], q["answers"], q["evidence"]
     if category not in CATEGORIES:
         problems.append(f"bad category {category!r} (expected one of {', '.join(sorted(CATEGORIES))})")
@@ -340,12 +352,46 @@ def validate(questions_path: Path | str, articles: Mapping[str, str]) -> list[st
     return _validate_items(questions_path, lambda q: _check_question(q, articles), "questions")
 
 
+def _check_unanswerable(q: dict, articles: Mapping[str, str]) -> list[str]:
+    problems = _check_question(q, articles)
+    if q.get("answerable") is not False:
+        problems.append("the unanswerable set holds only unanswerable questions (answerable: false)")
+    for name in ("kind", "split"):
+        if name not in q:
+            problems.append(f"missing field: {name}")
+    if "grep:" not in str(q.get("note", "")).casefold():
+        problems.append("note must record the grep run against the articles ('Grep: word, word, ...')")
+    return problems
+
+
+def validate_unanswerable(questions_path: Path | str, articles: Mapping[str, str]) -> list[str]:
+    """``validate``, plus: every question unanswerable, with a kind, a split and its grep in the note.
+
+    Whether the articles really leave a question unanswered is not checked: that was done by hand
+    (grep for the question's focus words, read every hit), and the note records the words.
+    """
+    return _validate_items(questions_path, lambda q: _check_unanswerable(q, articles), "questions")
+
+
+def load_unanswerable_articles() -> dict[str, str]:
+    """The unanswerable set's articles: the seeds and the AllSides sample in one mapping."""
+    return {**load_seed_articles(SEEDS_DIR), **load_jsonl_articles(ALLSIDES_SAMPLE)}
+
+
+def _validator_for(path: Path | str) -> Callable[[Path | str, Mapping[str, str]], list[str]]:
+    """``validate_unanswerable`` for eval/unanswerable.jsonl, ``validate`` for any other set."""
+    return validate_unanswerable if Path(path).resolve() == UNANSWERABLE_QUESTIONS else validate
+
+
 def summarise(questions_path: Path | str) -> dict[str, int]:
-    """Questions per category, plus 'total' and 'unanswerable' counts."""
+    """Questions per category (and per kind, for the unanswerable set) and per split, plus 'total'."""
     counts: dict[str, int] = {}
     questions = load_questions(questions_path)
     for q in questions:
-        counts[q.get("category", "?")] = counts.get(q.get("category", "?"), 0) + 1
+        keys = [q.get("category", "?")]
+        keys += [f"{name}:{q[name]}" for name in ("kind", "split") if name in q]
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
     counts["total"] = len(questions)
     return dict(sorted(counts.items()))
 
@@ -591,6 +637,7 @@ def _default_runs() -> list[tuple[Path, dict[str, str] | None, str]]:
     runs: list[tuple[Path, dict[str, str] | None, str]] = [
         (SEED_QUESTIONS, load_seed_articles(SEEDS_DIR), "seeds"),
         (ALLSIDES_QUESTIONS, load_jsonl_articles(ALLSIDES_SAMPLE), "AllSides sample"),
+        (UNANSWERABLE_QUESTIONS, load_unanswerable_articles(), "unanswerable: seeds + AllSides sample"),
     ]
     if ALLSIDES_EVENTS.is_file():
         runs.append((BENCH_QUESTIONS, load_allsides_articles(ALLSIDES_EVENTS), "AllSides corpus"))
@@ -604,9 +651,7 @@ def _default_runs() -> list[tuple[Path, dict[str, str] | None, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate qa question sets against their articles.")
-    parser.add_argument(
-        "sets", nargs="*", help="question set(s) to check (default: the project's three sets)"
-    )
+    parser.add_argument("sets", nargs="*", help="question set(s) to check (default: the project's four sets)")
     parser.add_argument(
         "--seeds", action="append", default=[], help="seed-style article file or folder (doc_id = file stem)"
     )
@@ -632,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:
 
     failed = False
     for path, articles, label in runs:
-        problems = validate(path, articles or {})
+        problems = _validator_for(path)(path, articles or {})
         counts = summarise(path) if Path(path).is_file() else {}
         failed = _report(path, label, problems, counts) or failed
     claim_articles = load_claim_articles() if claim_sets else {}

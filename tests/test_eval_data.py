@@ -19,6 +19,7 @@ SEEDS = REPO / "seeds"
 SEED_SET = REPO / "eval" / "questions.jsonl"
 SAMPLE = REPO / "eval" / "allsides_sample.jsonl"
 SAMPLE_SET = REPO / "eval" / "allsides_questions.jsonl"
+UNANSWERABLE_SET = REPO / "eval" / "unanswerable.jsonl"
 BENCH_SET = REPO / "bench" / "data" / "allsides_questions.jsonl"
 EVENTS = Path(__file__).parents[2] / "shared/corpora/allsides/events.jsonl"
 
@@ -257,6 +258,8 @@ def test_body_text_that_a_link_repeats_is_not_furniture(seed_articles):
         ({"evidence": [{"doc_id": "nope", "quote": "the 168 lawmakers present"}]}, "not a known article"),
         ({"evidence": [{"doc_id": GN, "quote": "168 lawmakers"}]}, "too short"),
         ({"tags": ["x"]}, "unknown field"),
+        ({"split": "train"}, "bad split"),
+        ({"kind": "wording"}, "bad kind"),
     ],
 )
 def test_validator_reports_schema_problems(tmp_path, seed_articles, changes, expected):
@@ -310,6 +313,95 @@ def test_normalise():
     assert validate_mod.normalise("Around 5,000 U.S. troops") == "around 5000 u s troops"
     assert validate_mod.normalise("al-Muhandis’s “convoy”") == "al muhandis s convoy"
     assert validate_mod.normalise("1,234,567 and 2014-2017") == "1234567 and 2014 2017"
+
+
+# --------------------------------------------------------------------------- splits and the unanswerable set
+
+
+@pytest.mark.parametrize("path", [SEED_SET, SAMPLE_SET], ids=["seeds", "allsides"])
+def test_question_sets_are_split_in_halves(path):
+    questions = _questions(path)
+    assert all(q.get("split") in ("dev", "test") for q in questions)
+    # About half each, and so within every category and on both sides of answerable.
+    for key in ("category", "answerable"):
+        for value in {q[key] for q in questions}:
+            splits = Counter(q["split"] for q in questions if q[key] == value)
+            assert abs(splits["dev"] - splits["test"]) <= 1, (key, value, splits)
+    totals = Counter(q["split"] for q in questions)
+    assert totals["dev"] and totals["test"] and abs(totals["dev"] - totals["test"]) <= 1, totals
+
+
+@pytest.fixture(scope="module")
+def unanswerable_articles() -> dict[str, str]:
+    return validate_mod.load_unanswerable_articles()
+
+
+def test_unanswerable_set_is_valid(unanswerable_articles):
+    assert set(unanswerable_articles) == {WIRE, GN} | set(validate_mod.load_jsonl_articles(SAMPLE))
+    assert validate_mod.validate_unanswerable(UNANSWERABLE_SET, unanswerable_articles) == []
+
+
+def test_unanswerable_set_counts():
+    questions = _questions(UNANSWERABLE_SET)
+    assert len(questions) >= 40
+    assert all(not q["answerable"] and q["category"] == "unanswerable" for q in questions)
+    assert not any(q["answers"] or q["evidence"] for q in questions)
+    # Over each article group (by id: un-seed-NN, un-as-NN), at least 15.
+    groups = Counter(q["id"].rsplit("-", 1)[0] for q in questions)
+    assert set(groups) == {"un-seed", "un-as"} and min(groups.values()) >= 15, groups
+    # Several of every kind, each kind split in halves; both splits over both groups.
+    kinds = Counter(q["kind"] for q in questions)
+    assert set(kinds) == set(validate_mod.UNANSWERABLE_KINDS)
+    assert min(kinds.values()) >= 5, kinds
+    for kind in kinds:
+        splits = Counter(q["split"] for q in questions if q["kind"] == kind)
+        assert abs(splits["dev"] - splits["test"]) <= 1, (kind, splits)
+    for group in groups:
+        splits = Counter(q["split"] for q in questions if q["id"].startswith(group + "-"))
+        assert splits["dev"] and splits["test"] and abs(splits["dev"] - splits["test"]) <= 1, (group, splits)
+    # None repeats a question of the other two sets.
+    others = {q["question"].casefold() for path in (SEED_SET, SAMPLE_SET) for q in _questions(path)}
+    assert not others & {q["question"].casefold() for q in questions}
+
+
+def test_unanswerable_sidecar_names_both_article_groups():
+    sidecar = UNANSWERABLE_SET.with_suffix(".articles")
+    entries = [e for line in sidecar.read_text().splitlines() if (e := line.split("#", 1)[0].strip())]
+    assert {(sidecar.parent / e).resolve() for e in entries} == {SEEDS.resolve(), SAMPLE.resolve()}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"answerable": True, "category": "number"}, "only unanswerable questions"),
+        ({"note": "No such figure."}, "must record the grep"),
+        ({"kind": None}, "missing field: kind"),
+        ({"split": None}, "missing field: split"),
+    ],
+)
+def test_unanswerable_validator_catches(tmp_path, unanswerable_articles, changes, expected):
+    q = {
+        "id": "un-t",
+        "question": "How many Kurdish lawmakers attended the session?",
+        "answers": [],
+        "evidence": [],
+        "category": "unanswerable",
+        "answerable": False,
+        "kind": "modifier",
+        "split": "dev",
+        "note": "168 are all present. Grep: kurd.",
+    }
+    assert validate_mod.validate_unanswerable(_write(tmp_path, [q]), unanswerable_articles) == []
+    q.update(changes)
+    q = {k: v for k, v in q.items() if v is not None}
+    problems = validate_mod.validate_unanswerable(_write(tmp_path, [q]), unanswerable_articles)
+    assert any(expected in p for p in problems), problems
+
+
+def test_validator_main_checks_the_unanswerable_set_by_default(capsys):
+    assert validate_mod.main([]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "unanswerable.jsonl" in x)
+    assert ": OK;" in line
 
 
 # --------------------------------------------------------------------------- the corpus-wide bench set
