@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.question import GENERIC_COUNTED, QuestionFocus, matches
-from qa.figures import calendar, numbers
+from qa.figures import Number, calendar, numbers
 from qa.text import STOPWORDS, stem
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -43,8 +43,27 @@ _NOT_NAMES = frozenset(
 )
 
 
+_ALIASES = re.compile(r"\bU\.S\.(?:A\.)?|\bUnited States(?: of America)?\b|\bU\.K\.|\bU\.N\.", re.I)
+_ALIAS_OF = {
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "u.k.": "UK",
+    "u.n.": "UN",
+}
+
+
 def _stems(text: str) -> list[str]:
-    return [stem(w.lower().replace("’", "'").removesuffix("'s")) for w in _WORD.findall(text)]
+    """Stems of a text's words, a hyphenated word also by its parts ("anti-government": anti, government)."""
+    text = _ALIASES.sub(lambda m: _ALIAS_OF.get(m.group().lower(), m.group()), text)
+    out = []
+    for w in _WORD.findall(text):
+        low = w.lower().replace("’", "'").removesuffix("'s")
+        out.append(stem(low))
+        if "-" in low:
+            out.extend(stem(part) for part in low.split("-") if part)
+    return out
 
 
 def _other_noun_after(after: str) -> bool:
@@ -55,11 +74,13 @@ def _other_noun_after(after: str) -> bool:
 
 def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     counted = [t for t in focus.counted if t not in GENERIC_COUNTED]
-    if counted:  # "at least one anti-government protester": "one" counts when the counted noun follows
-        one = re.search(r"\b(?:one|a single)\s+(?:[\w-]+\s+){0,2}?" + re.escape(counted[-1]), sentence, re.I)
-        if one:
-            return one.start(), one.end()
-    for n in numbers(sentence):
+    # "at least one anti-government protester": qa.figures leaves a lone "one" out (mostly a pronoun);
+    # here it counts, through the same window check as any other number.
+    ones = [
+        Number(m.group(), m.start(), m.end(), 1.0, "number")
+        for m in re.finditer(r"\b(?:one|a single)\b", sentence, re.I)
+    ]
+    for n in sorted([*numbers(sentence), *ones], key=lambda x: x.start):
         if n.kind in ("year", "ordinal"):
             continue
         after = sentence[n.end :]
@@ -139,6 +160,20 @@ def _new_names(sentence: str, focus: QuestionFocus) -> list[tuple[int, int]]:
     return out
 
 
+_NEAR = 6  # words
+
+
+def _near_focus(sentence: str, span: tuple[int, int], focus: QuestionFocus) -> bool:
+    """Whether a focus word of the question stands within a few words of the span."""
+    before = " ".join(sentence[: span[0]].split()[-_NEAR:])
+    after = " ".join(sentence[span[1] :].split()[:_NEAR])
+    near = set(_stems(before) + _stems(after))
+    names = {s for n in focus.names for s in _stems(n)}
+    wanted = focus.focus - names
+    found = sum(matches(t, near) for t in wanted)
+    return found >= (len(wanted) if len(wanted) <= 2 else (len(wanted) + 1) // 2) if wanted else True
+
+
 def _place_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     names = _new_names(sentence, focus)
     for m in _PLACE.finditer(sentence):
@@ -181,7 +216,8 @@ def answer_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     if kind in ("time", "weekday", "month", "year", "date"):
         return _date_span(sentence, kind)
     if kind == "person":
-        names = _new_names(sentence, focus)
+        # The name must stand by what the question is about ("the governor, X"), not anywhere in it.
+        names = [span for span in _new_names(sentence, focus) if _near_focus(sentence, span, focus)]
         if names:
             return names[0]
         role = _PERSON_NOUN.search(sentence)  # "one Sunni Muslim lawmaker said": who, without a name

@@ -137,9 +137,11 @@ def answering(
 ) -> list[Answering]:
     """The candidates that cover the question's focus and hold an answer of the asked kind."""
     stems = [content_stems(s[3]) for s in sentences]
-    # A sentence's immediate context: its neighbours in the same passage ("He said ...").
+    titles = [content_stems(h.title) for h in hits]
+    # A sentence's immediate context: its neighbours in the same passage ("He said ...") and the title.
     context = [
         stems[i]
+        | titles[sentences[i][0]]
         | (stems[i - 1] if i > 0 and sentences[i - 1][0] == sentences[i][0] else set())
         | (stems[i + 1] if i + 1 < len(sentences) and sentences[i + 1][0] == sentences[i][0] else set())
         for i in range(len(sentences))

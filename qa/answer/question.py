@@ -30,7 +30,7 @@ _FRAME = frozenset(
     "kind type sort name names title post position role job number amount day date year month time week "
     "city country place town give gives given call called describe described according report reports "
     "reported article outlet wire mention mentioned total exactly approximately roughly hold holds "
-    "happen happened take took".split()
+    "happen happened take took articles besides old share percentage proportion".split()
 )
 _ASKS: tuple[tuple[Kind, str], ...] = (
     ("time", r"\b(?:what|which) (?:clock )?time\b|\bat what time\b|\bwhat hour\b"),
@@ -52,9 +52,12 @@ _ASKS: tuple[tuple[Kind, str], ...] = (
     ("place", r"\bwhere\b|\b(?:which|what)(?: \w+){0,2} (?:city|country|place|town|province|region|state)\b"),
 )
 _ASKED = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in _ASKS)
-_COUNTED = re.compile(
-    r"\bhow (?:many|much)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+?)(?=\s+(?:were|was|are|is|did|do|does|had|have|has|will|would|could|can|remain|in|at|of|on)\b|[?,]|$)",
-    re.I,
+_COUNTED = re.compile(r"\bhow (?:many|much)\s+(.*)", re.I)
+# Where the counted noun phrase ends: a verb, an auxiliary, a preposition ("how many US troops remain").
+_PHRASE_END = frozenset(
+    "were was are is did do does had have has will would could can should remain remains in at of on for "
+    "from by to with during after before face faces live lived die died work attend stay serve vote voted "
+    "take took make made the a an".split()
 )
 _NAME = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’.-]*|(?:al|el|bin|ibn|abu)-[A-Z][\w'’-]*)"
@@ -107,13 +110,18 @@ def analyse(question: str) -> QuestionFocus:
     if kind == "number":
         m = _COUNTED.search(body)
         if m:
-            counted = tuple(_content(m.group(1)))
+            phrase = []
+            for word in re.findall(r"[\w'’-]+", m.group(1))[:4]:
+                if word.lower() in _PHRASE_END or (word.lower().endswith("ed") and phrase):
+                    break
+                phrase.append(word)
+            counted = tuple(_content(" ".join(phrase)))
     names = []
     for n in _NAME.finditer(body):
         words = n.group().split()
         if n.start() == 0 or body[: n.start()].strip() == "":
             words = words[1:]  # the question's first word is capitalised anyway ("Which", "How")
-        words = [w for w in words if w.lower() not in _FRAME | STOPWORDS]
+        words = [re.sub(r"['’]s$", "", w) for w in words if w.lower() not in _FRAME | STOPWORDS]
         if words:
             names.append(" ".join(words))
     asks_country = bool(re.search(r"\b(?:which|what) (?:country|countries|nation)", body, re.I))
