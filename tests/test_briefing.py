@@ -22,7 +22,18 @@ from qa.render.markdown import briefing_markdown
 from qa.render.terminal import briefing_text
 from tests.helpers.seeds import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
 
-CITATION_KEYS = {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
+CITATION_KEYS = {
+    "id",
+    "doc_id",
+    "source",
+    "title",
+    "outlet",
+    "start",
+    "end",
+    "quote",
+    "verified",
+    "answer_span",
+}
 
 
 def _article(doc_id: str) -> str:

@@ -60,7 +60,18 @@ def test_ask_offline_cites_the_attendance_span_verified(run_cli, seed_index_dir:
     }
     # The extractive reader's claims are its quotes, checked like a model's: they must pass.
     assert doc["supported"] is True and all(c["supported"] and c["citations"] for c in doc["claims"])
-    assert set(cited[0]) == {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
+    assert set(cited[0]) == {
+        "id",
+        "doc_id",
+        "source",
+        "title",
+        "outlet",
+        "start",
+        "end",
+        "quote",
+        "verified",
+        "answer_span",
+    }
 
 
 def test_ask_without_llm_says_so_on_stderr_and_prints_citations(run_cli, seed_index_dir: Path):

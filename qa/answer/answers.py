@@ -29,7 +29,8 @@ _CAPITAL_RUN = re.compile(
     r"(?:\s+(?:(?:al|bin|ibn|de|van|von|of|the)\s+)?(?:[A-Z][\w'’.-]*|(?:al|el)-[A-Z][\w'’-]*))*"
 )
 _PLACE = re.compile(
-    r"\b(?:in|at|near|from|outside|across|to)\s+(?:the\s+)?(?:(?:southern|northern|eastern|western|central|city of|town of|province of)\s+)*",
+    r"\b(?:in|at|near|from|outside|across|to)\s+(?:the\s+)?"
+    r"(?:(?:southern|northern|eastern|western|central|city of|town of|province of)\s+)*",
     re.I,
 )
 _QUOTED = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
@@ -69,7 +70,7 @@ def _stems(text: str) -> list[str]:
 def _other_noun_after(after: str) -> bool:
     """'three were wounded' counts what came before; 'three soldiers were' counts soldiers."""
     first = _WORD.match(after.lstrip())
-    return bool(first) and first.group().lower() not in STOPWORDS | {"more", "people"}
+    return first is not None and first.group().lower() not in STOPWORDS | {"more", "people"}
 
 
 def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
@@ -80,6 +81,7 @@ def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
         Number(m.group(), m.start(), m.end(), 1.0, "number")
         for m in re.finditer(r"\b(?:one|a single)\b", sentence, re.I)
     ]
+    passing: list[tuple[bool, int, int]] = []
     for n in sorted([*numbers(sentence), *ones], key=lambda x: x.start):
         if n.kind in ("year", "ordinal"):
             continue
@@ -89,19 +91,31 @@ def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
             _stems(" ".join(after.split()[:_WINDOW_AFTER]))
             + _stems(" ".join(before.split()[-_WINDOW_BEFORE:]))
         )
+        # "... anti-government protester was killed and three were wounded": the count's noun stands
+        # before it in full, and the question's verb follows it.
         verbs = focus.focus - set(focus.counted) - {stem(w.lower()) for n_ in focus.names for w in n_.split()}
-        elided = bool(counted) and any(matches(t, window) for t in verbs) and not _other_noun_after(after)
+        said_before = set(_stems(before))
+        following = set(_stems(" ".join(after.split()[:3])))
+        elided = (
+            bool(counted)
+            and all(matches(t, said_before) for t in counted)
+            and any(matches(t, following) for t in verbs)
+            and not _other_noun_after(after)
+        )
         if counted and not all(matches(t, window) for t in counted) and not elided:
             continue  # a number about something else: "168 lawmakers" is not "how many Kurdish lawmakers"
         end = n.end
-        if counted:  # the answer runs to the counted noun: "5,000 US troops"
+        if counted and not elided:  # the answer runs to the counted noun: "5,000 US troops"
             head = counted[-1]
             for m in _WORD.finditer(after[:60]):
                 if matches(stem(m.group().lower()), {head}):
                     end = n.end + m.end()
                     break
-        return n.start, end
-    return None
+        # Of several counts of the same noun, the one by the question's verb: "three were wounded",
+        # not "one protester was killed", for "how many protesters were wounded".
+        by_verb = any(matches(t, window) for t in verbs)
+        passing.append((not by_verb, n.start, end))
+    return min(passing)[1:] if passing else None
 
 
 def _date_span(sentence: str, kind: str) -> tuple[int, int] | None:
@@ -136,7 +150,7 @@ _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday"
 
 def _new_names(sentence: str, focus: QuestionFocus) -> list[tuple[int, int]]:
     """Runs of capitalised words that name someone or somewhere the question does not already name."""
-    given = {stem(w.lower()) for name in focus.names for w in re.split(r"[\s-]+", name)}
+    given = {stem(w.lower()) for name in (*focus.names, *focus.avoid) for w in re.split(r"[\s-]+", name)}
     out = []
     for m in _CAPITAL_RUN.finditer(sentence):
         start, raw = m.start(), m.group()
@@ -167,11 +181,12 @@ def _near_focus(sentence: str, span: tuple[int, int], focus: QuestionFocus) -> b
     """Whether a focus word of the question stands within a few words of the span."""
     before = " ".join(sentence[: span[0]].split()[-_NEAR:])
     after = " ".join(sentence[span[1] :].split()[:_NEAR])
-    near = set(_stems(before) + _stems(after))
+    near = set(_stems(before) + _stems(sentence[span[0] : span[1]]) + _stems(after))
     names = {s for n in focus.names for s in _stems(n)}
     wanted = focus.focus - names
     found = sum(matches(t, near) for t in wanted)
-    return found >= (len(wanted) if len(wanted) <= 2 else (len(wanted) + 1) // 2) if wanted else True
+    # A short focus ("the governor", "prime minister") must be there whole; a long one in part.
+    return found >= (len(wanted) if len(wanted) <= 2 else 1) if wanted else True
 
 
 def _place_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:

@@ -30,7 +30,8 @@ _FRAME = frozenset(
     "kind type sort name names title post position role job number amount day date year month time week "
     "city country place town give gives given call called describe described according report reports "
     "reported article outlet wire mention mentioned total exactly approximately roughly hold holds "
-    "happen happened take took articles besides old share percentage proportion".split()
+    "happen happened take took articles besides old share percentage proportion capacity carried carry out "
+    "place occur occurred during".split()
 )
 _ASKS: tuple[tuple[Kind, str], ...] = (
     ("time", r"\b(?:what|which) (?:clock )?time\b|\bat what time\b|\bwhat hour\b"),
@@ -64,6 +65,11 @@ _NAME = re.compile(
     r"(?:\s+(?:(?:al|bin|ibn|de|of)\s+)?(?:[A-Z][\w'’.-]*|(?:al|el)-[A-Z][\w'’-]*))*"
 )
 _OUTLET_SOURCE = re.compile(r",?\s*(?i:according to)\s+(?:the\s+)?([A-Z][\w.&' -]*?)(?=[,?]|$)")
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()
+)
+_EXCLUDED = re.compile(r"\b(?:besides|apart from|other than|except)\s+([^,?]+)", re.I)
 # Counted nouns that name no particular group: the count must then stand next to the question's verb.
 GENERIC_COUNTED = frozenset("people person persons individuals times".split())
 
@@ -78,6 +84,7 @@ class QuestionFocus:
     counted: tuple[str, ...]  # for a count: the stems of the counted noun phrase, head last
     outlet_hint: str  # "according to Global News": the outlet, which names a passage, not a word in it
     asks_country: bool = False  # "which country ...": a demonym answers as well as a place
+    avoid: tuple[str, ...] = ()  # "besides Nassiriya": names the answer is not
 
 
 def kind_of(question: str) -> Kind:
@@ -90,11 +97,11 @@ def kind_of(question: str) -> Kind:
 
 def _content(text: str) -> list[str]:
     words = re.findall(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*", text)
-    out = []
+    out: list[str] = []
     for word in words:
         low = word.lower().replace("’", "'")
         low = re.sub(r"'s$", "", low)
-        if low in STOPWORDS or low in _FRAME or len(low) < 2:
+        if low in STOPWORDS or low in _FRAME or stem(low) in _FRAME or len(low) < 2:
             continue
         out.extend(stem(part) for part in low.split("-") if part and part not in STOPWORDS)
     return out
@@ -110,26 +117,39 @@ def analyse(question: str) -> QuestionFocus:
     if kind == "number":
         m = _COUNTED.search(body)
         if m:
-            phrase = []
+            phrase: list[str] = []
             for word in re.findall(r"[\w'’-]+", m.group(1))[:4]:
                 if word.lower() in _PHRASE_END or (word.lower().endswith("ed") and phrase):
                     break
                 phrase.append(word)
             counted = tuple(_content(" ".join(phrase)))
-    names = []
+    # "Besides Nassiriya, in which city ...": a name the answer must not be is not one it must mention.
+    excluded = _EXCLUDED.search(body)
+    names: list[str] = []
+    avoid: list[str] = []
     for n in _NAME.finditer(body):
+        if excluded and n.group().split()[-1] in excluded.group(1):
+            avoid.append(n.group().split()[-1])
+            continue
         words = n.group().split()
         if n.start() == 0 or body[: n.start()].strip() == "":
             words = words[1:]  # the question's first word is capitalised anyway ("Which", "How")
-        words = [re.sub(r"['’]s$", "", w) for w in words if w.lower() not in _FRAME | STOPWORDS]
-        if words:
+        words = [
+            re.sub(r"['’]s$", "", w) for w in words if w.lower() not in _FRAME | STOPWORDS | _CALENDAR_WORDS
+        ]
+        if not words:
+            continue
+        if names and re.search(r"\(\s*$", body[: n.start()]) and body[n.end() : n.end() + 1] == ")":
+            names[-1] += " / " + " ".join(words)  # "Islamic State (Daesh)": another name for the same
+        else:
             names.append(" ".join(words))
     asks_country = bool(re.search(r"\b(?:which|what) (?:country|countries|nation)", body, re.I))
-    return QuestionFocus(kind, frozenset(_content(body)), tuple(names), counted, outlet_hint, asks_country)
+    focus = frozenset(_content(body)) - (frozenset(_content(excluded.group(1))) if excluded else frozenset())
+    return QuestionFocus(kind, focus, tuple(names), counted, outlet_hint, asks_country, tuple(avoid))
 
 
 def matches(term: str, terms: set[str] | frozenset[str]) -> bool:
-    """A stem found among others, or one sharing all but its ending: "canada" / "canadian", "iraq" / "iraqi"."""
+    """A stem among others, or one sharing all but its ending: "canada" / "canadian", "iraq" / "iraqi"."""
     return term in terms or any(_same_word(term, t) for t in terms)
 
 
@@ -138,7 +158,7 @@ def _same_word(a: str, b: str) -> bool:
     if len(short) < 4 or len(long) - len(short) > 4:
         return False
     shared = 0
-    for x, y in zip(short, long):
+    for x, y in zip(short, long, strict=False):
         if x != y:
             break
         shared += 1
