@@ -463,6 +463,8 @@ def _check(
 def _cited_texts(citations: Sequence[Citation], article_text: Callable[[str], str]) -> dict[int, _Cited]:
     out = {}
     for number, citation in enumerate(citations, start=1):
+        if not citation.verified:
+            continue  # it may name no article at all (doc_id ""): never read one for it
         found = cited_text(citation, number, article_text(citation.doc_id))
         if found is not None:
             out[number] = found
