@@ -28,13 +28,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from qa.answer.citations import locate
-from qa.figures import Number, calendar, numbers
+from qa.figures import WEEKDAYS, Number, calendar, numbers
 from qa.text import fold_typography, split_sentences, terms
 from qa.types import Citation, Claim
 
-MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-_MARKER_WITH_SPACE = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+[\s.,;:]*")
+_MARKER = r"\[(\d+(?:\s*,\s*\d+)*)\]"  # "[1]", "[1, 2]"
+MARKER = re.compile(_MARKER)
+_MARKER_WITH_SPACE = re.compile(r"\s*" + _MARKER)
+_LEADING_MARKERS = re.compile(rf"^(?:\s*{_MARKER})+[\s.,;:]*")
 # How far around a cited span to look for its sentence and the one before it.
 _WINDOW = 1500
 
@@ -51,7 +52,6 @@ _SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH})\b")
 _BETWEEN_SPEAKER_AND_VERB = frozenset(
     "also later has had have previously then earlier again reportedly".split()
 )
-_ACCORDING_TO = re.compile(r"\baccording to\s+$", re.IGNORECASE)
 # A clause between a speaker and the verb: "Sadr, who leads the largest bloc, said".
 _APPOSITIVE = re.compile(r"(\w)['’]?,\s+(?:who|whose|which|a|an|the)\b[^,;]*,\s*$")
 # "The two outlets agree": a count of the answer's own sources, not a figure of the story.
@@ -128,8 +128,13 @@ def split_claims(text: str) -> list[tuple[int, int, tuple[int, ...]]]:
     return claims
 
 
+def marker_numbers(marker: re.Match[str]) -> list[int]:
+    """The citation numbers of one MARKER match: "[1, 3]" -> [1, 3]."""
+    return [int(n) for n in re.split(r"\s*,\s*", marker.group(1))]
+
+
 def _marker_numbers(text: str) -> list[int]:
-    return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*,\s*", m.group(1))]
+    return [n for m in MARKER.finditer(text) for n in marker_numbers(m)]
 
 
 def without_markers(text: str) -> str:
@@ -361,7 +366,7 @@ def _check_calendar(items: _Items, text: str, problems: list[str]) -> None:
     for written, name in items.calendar:
         if any(w.name == name for w in have):
             continue
-        weekday = name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        weekday = name in WEEKDAYS
         same_kind = [w.text for w in have if w.is_weekday == weekday]
         instead = (
             f"it has {', '.join(dict.fromkeys(same_kind))}"
@@ -458,7 +463,9 @@ def _check(
 def _cited_texts(citations: Sequence[Citation], article_text: Callable[[str], str]) -> dict[int, _Cited]:
     out = {}
     for number, citation in enumerate(citations, start=1):
-        found = cited_text(citation, number, article_text(citation.doc_id)) if citation.verified else None
+        if not citation.verified:
+            continue  # it may name no article at all (doc_id ""): never read one for it
+        found = cited_text(citation, number, article_text(citation.doc_id))
         if found is not None:
             out[number] = found
     return out
@@ -481,10 +488,9 @@ def check_claims(
     )
 
 
-def cited_context(claim: Claim, citations: Sequence[Citation], article_text: Callable[[str], str]) -> str:
-    """The text a claim's verified citations point at, as the check reads it (for the model judge)."""
-    cited = _cited_texts(citations, article_text)
-    return "\n\n".join(cited[n].text for n in claim.citations if n in cited)
+def cited_contexts(citations: Sequence[Citation], article_text: Callable[[str], str]) -> dict[int, str]:
+    """Citation number -> the text it points at, as the check reads it, for each verified citation."""
+    return {n: c.text for n, c in _cited_texts(citations, article_text).items()}
 
 
 def check_statement(text: str, citations: Sequence[Citation], article_text: Callable[[str], str]) -> Claim:

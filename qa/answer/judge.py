@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from qa.answer.claims import cited_context, without_markers
+from qa.answer.claims import cited_contexts, without_markers
 from qa.config import Settings
 from qa.openai_client import ModelUser, complete_json
 from qa.prompts import load_prompt
@@ -42,11 +42,12 @@ class Judge(ModelUser):
 
     def judge(self, answer: Answer, article_text: Callable[[str], str]) -> Answer:
         """The answer with a verdict on every claim that cites verified text."""
-        claims = tuple(self._one(c, answer, article_text) for c in answer.claims)
+        contexts = cited_contexts(answer.citations, article_text)  # once per answer, not per claim
+        claims = tuple(self._one(c, contexts) for c in answer.claims)
         return replace(answer, claims=claims)
 
-    def _one(self, claim: Claim, answer: Answer, article_text: Callable[[str], str]) -> Claim:
-        cited = cited_context(claim, answer.citations, article_text)
+    def _one(self, claim: Claim, contexts: dict[int, str]) -> Claim:
+        cited = "\n\n".join(contexts[n] for n in claim.citations if n in contexts)
         if not cited:
             return claim
         plain = without_markers(claim.text)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qa.answer.citations import normalise, resolve
-from qa.answer.claims import MARKER, check_claims, without_markers
+from qa.answer.claims import MARKER, check_claims, marker_numbers, without_markers
 from qa.config import Settings
 from qa.errors import LLMError
 from qa.openai_client import ModelUser, complete_json
@@ -171,8 +171,7 @@ def renumber(text: str, number_of: dict[int, int]) -> str:
     """Rewrite the [n] markers of an answer after duplicate citations were merged ([3] -> [1])."""
 
     def one(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
-        mapped = list(dict.fromkeys(number_of.get(n, n) for n in numbers))
+        mapped = list(dict.fromkeys(number_of.get(n, n) for n in marker_numbers(match)))
         return "[" + ", ".join(str(n) for n in mapped) + "]"
 
     return MARKER.sub(one, text) if any(k != v for k, v in number_of.items()) else text
