@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.question import GENERIC_COUNTED, QuestionFocus, matches
+from qa.answer.question import GENERIC_COUNTED, QuestionFocus, matches, word_stem
 from qa.figures import Number, calendar, numbers
 from qa.text import STOPWORDS, stem
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,]*(?:\.\d+)?")
+
 _TIME = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?|GMT|UTC)?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b",
     re.I,
@@ -44,6 +46,7 @@ _NOT_NAMES = frozenset(
 )
 
 
+_COUNTRY = re.compile(r"U\.S\.(?:A\.)?|US|USA|U\.K\.|UK|U\.N\.|UN|EU|United States|United Kingdom")
 _ALIASES = re.compile(r"\bU\.S\.(?:A\.)?|\bUnited States(?: of America)?\b|\bU\.K\.|\bU\.N\.", re.I)
 _ALIAS_OF = {
     "u.s.": "US",
@@ -59,9 +62,9 @@ def _stems(text: str) -> list[str]:
     """Stems of a text's words, a hyphenated word also by its parts ("anti-government": anti, government)."""
     text = _ALIASES.sub(lambda m: _ALIAS_OF.get(m.group().lower(), m.group()), text)
     out = []
-    for w in _WORD.findall(text):
-        low = w.lower().replace("’", "'").removesuffix("'s")
-        out.append(stem(low))
+    for w in _WORD_OR_NUMBER.findall(text):
+        low = w.lower().replace("’", "'").removesuffix("'s").replace(",", "")
+        out.append(word_stem(low))
         if "-" in low:
             out.extend(stem(part) for part in low.split("-") if part)
     return out
@@ -83,8 +86,8 @@ def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     ]
     passing: list[tuple[bool, int, int]] = []
     for n in sorted([*numbers(sentence), *ones], key=lambda x: x.start):
-        if n.kind in ("year", "ordinal"):
-            continue
+        if n.kind in ("year", "ordinal") or n.value in focus.given:
+            continue  # "how many of the building's 136 units": 136 is the question's, not its answer
         after = sentence[n.end :]
         before = sentence[: n.start]
         window = set(
@@ -96,10 +99,15 @@ def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
         verbs = focus.focus - set(focus.counted) - {stem(w.lower()) for n_ in focus.names for w in n_.split()}
         said_before = set(_stems(before))
         following = set(_stems(" ".join(after.split()[:3])))
+        # "... bringing the population at the facility down to 39": the same, with the verb before it.
+        leading = set(_stems(" ".join(before.split()[-6:])))
         elided = (
             bool(counted)
             and all(matches(t, said_before) for t in counted)
-            and any(matches(t, following) for t in verbs)
+            and (
+                any(matches(t, following) for t in verbs)
+                or (before.rstrip().endswith(" to") and any(matches(t, leading) for t in verbs))
+            )
             and not _other_noun_after(after)
         )
         if counted and not all(matches(t, window) for t in counted) and not elided:
@@ -189,6 +197,19 @@ def _near_focus(sentence: str, span: tuple[int, int], focus: QuestionFocus) -> b
     return found >= (len(wanted) if len(wanted) <= 2 else 1) if wanted else True
 
 
+def _covers(text: str, focus: QuestionFocus) -> bool:
+    """Whether a text holds at least half the question's focus words."""
+    found = content_stems(text)
+    return bool(focus.focus) and 2 * sum(matches(t, found) for t in focus.focus) >= len(focus.focus)
+
+
+def _beside(sentence: str, span: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Whether a span stands within a few words of another, on either side."""
+    if span[0] >= other[1]:
+        return len(sentence[other[1] : span[0]].split()) <= _NEAR
+    return span[1] <= other[0] and len(sentence[span[1] : other[0]].split()) <= _NEAR
+
+
 def _place_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     names = _new_names(sentence, focus)
     for m in _PLACE.finditer(sentence):
@@ -210,7 +231,7 @@ def _role_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
         if title and title.group(1).split()[0].lower() not in _NOT_NAMES:
             return title.start(1), title.end(1) - 1
         after = re.match(
-            r",\s+(?:the\s+|a\s+|an\s+)?([^,;]{3,60}?)(?:,|;|\s+(?:who|said|says))",
+            r",\s+(?:the\s+|a\s+|an\s+)?([^,;]{3,90}?)(?:,|;|\s+(?:who|said|says))",
             sentence[at + len(name) :],
         )
         if after:
@@ -232,9 +253,21 @@ def answer_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
         return _date_span(sentence, kind)
     if kind == "person":
         # The name must stand by what the question is about ("the governor, X"), not anywhere in it.
-        names = [span for span in _new_names(sentence, focus) if _near_focus(sentence, span, focus)]
+        # A name inside quoted words is the speaker's subject, not the person asked about; a country
+        # ("U.S.") is not a person. Beside quoted words the question asks about, a name is their speaker.
+        quoted = [m.span() for m in _QUOTED.finditer(sentence)]
+        asked = [(s, e) for s, e in quoted if _covers(sentence[s:e], focus)]
+        names = [
+            span
+            for span in _new_names(sentence, focus)
+            if (_near_focus(sentence, span, focus) or any(_beside(sentence, span, q) for q in asked))
+            and not any(s <= span[0] < e for s, e in quoted)
+            and not _COUNTRY.fullmatch(sentence[span[0] : span[1]])
+        ]
         if names:
             return names[0]
+        if focus.wants_name:
+            return None
         role = _PERSON_NOUN.search(sentence)  # "one Sunni Muslim lawmaker said": who, without a name
         return (role.start(), role.end()) if role and not focus.focus & {stem(role.group().lower())} else None
     if kind == "place":

@@ -147,7 +147,8 @@ def answering(
     """The candidates that cover the question's focus and hold an answer of the asked kind."""
     stems = [content_stems(s[3]) for s in sentences]
     titles = [content_stems(h.title) for h in hits]
-    passage_stems = [content_stems(h.text) | t for h, t in zip(hits, titles, strict=True)]
+    # The outlet's own name can say where the story is ("The South African").
+    passage_stems = [content_stems(f"{h.text} {h.outlet}") | t for h, t in zip(hits, titles, strict=True)]
     # A sentence's immediate context: its neighbours in the same passage ("He said ...") and the title.
     context = [
         stems[i]
@@ -182,6 +183,8 @@ def answering(
         # Every name of the question, or all but one of three or more ("... envoy, in Tokyo").
         if coverage < COVER_LOW or named < len(names) - (len(names) >= NAMES_SPARED_FROM):
             continue
+        if not any(matches(t, stems[i]) for t in focus_terms):
+            continue  # its neighbours cover the focus, but the sentence itself says nothing of it
         span = answer_span(text, focus)
         if span is None:
             continue

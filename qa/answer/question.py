@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from qa.figures import numbers
 from qa.text import STOPWORDS, stem
 
 Kind = Literal[
@@ -33,6 +34,13 @@ _FRAME = frozenset(
     "happen happened take took articles besides old share percentage proportion capacity carried carry out "
     "place occur occurred during".split()
 )
+# Nouns for a person: "which Columbus mayor", "what senior administration official".
+_PEOPLE = (
+    "leader|official|lawmaker|legislator|minister|person|cleric|commander|man|woman|doctor|journalist|"
+    "reporter|mayor|governor|senator|chair|chairman|chairwoman|analyst|sheriff|judge|spokes(?:man|woman|"
+    "person)|envoy|ambassador|general|officer|activist|candidate|executive|player|coach|author|secretary"
+)
+_AUXILIARIES = "did|does|do|is|was|were|are|has|had|will|would|can|could"
 _ASKS: tuple[tuple[Kind, str], ...] = (
     ("time", r"\b(?:what|which) (?:clock )?time\b|\bat what time\b|\bwhat hour\b"),
     ("weekday", r"\b(?:what|which) day of the week\b|\bon (?:what|which) day\b"),
@@ -48,7 +56,7 @@ _ASKS: tuple[tuple[Kind, str], ...] = (
     (
         "person",
         r"\bwho\b|\bwhose\b|\bwhat (?:is|was) the name of\b|\bname the\b|"
-        r"\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander|man|woman)\b",
+        rf"\b(?:which|what)(?: (?!(?:{_AUXILIARIES})\b)[\w'’-]+){{0,3}} (?:{_PEOPLE})s?\b",
     ),
     ("place", r"\bwhere\b|\b(?:which|what)(?: \w+){0,2} (?:city|country|place|town|province|region|state)\b"),
 )
@@ -85,25 +93,49 @@ class QuestionFocus:
     outlet_hint: str  # "according to Global News": the outlet, which names a passage, not a word in it
     asks_country: bool = False  # "which country ...": a demonym answers as well as a place
     avoid: tuple[str, ...] = ()  # "besides Nassiriya": names the answer is not
+    given: tuple[float, ...] = ()  # the values of the question's own numbers, which never answer it
+    wants_name: bool = False  # "which journalist", "the name of": a person's role alone does not answer
+
+
+# "who", "when" and "where" also open relative clauses ("the envoy, in Tokyo when North Korea fired"):
+# they ask only at the start of the question or of a clause, or after a preposition ("to whom").
+_RELATIVE = re.compile(r"^(?:who|whom|whose|when|where)\b", re.I)
+_ASKING_AFTER = re.compile(r"(?:^|[,;:]|\b(?:to|by|for|from|with|of|and|or|in|on|at))\s*$", re.I)
 
 
 def kind_of(question: str) -> Kind:
-    """The kind of answer asked for; "other" when the frame says nothing (what / why / how)."""
-    for kind, pattern in _ASKED:
-        if pattern.search(question):
-            return kind
-    return "other"
+    """The kind of answer asked for; "other" when the frame says nothing (what / why / how).
+
+    The frame that asks is the earliest one: "Who was the envoy ... when North Korea fired" asks who.
+    """
+    found: list[tuple[int, int, Kind]] = []
+    for order, (kind, pattern) in enumerate(_ASKED):
+        for m in pattern.finditer(question):
+            if _RELATIVE.match(m.group()) and not _ASKING_AFTER.search(question[: m.start()]):
+                continue
+            found.append((m.start(), order, kind))
+            break
+    return min(found)[2] if found else "other"
+
+
+# Irregular forms of one word, which a suffix stripper cannot join: "die" / "died" / "death" / "dead".
+_FAMILY = {"death": "die", "deaths": "die", "dead": "die", "died": "die", "dying": "die", "dies": "die"}
+
+
+def word_stem(word: str) -> str:
+    """A lower-case word's stem, irregular forms joined to their base ("death" -> "die")."""
+    return _FAMILY.get(word) or stem(word)
 
 
 def _content(text: str) -> list[str]:
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*", text)
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*|\d[\d,]*(?:\.\d+)?", text)
     out: list[str] = []
     for word in words:
         low = word.lower().replace("’", "'")
         low = re.sub(r"'s$", "", low)
         if low in STOPWORDS or low in _FRAME or stem(low) in _FRAME or len(low) < 2:
             continue
-        out.extend(stem(part) for part in low.split("-") if part and part not in STOPWORDS)
+        out.extend(word_stem(part) for part in low.split("-") if part and part not in STOPWORDS)
     return out
 
 
@@ -117,12 +149,19 @@ def analyse(question: str) -> QuestionFocus:
     if kind == "number":
         m = _COUNTED.search(body)
         if m:
+            words = re.findall(r"[\w'’-]+", m.group(1))
+            # "how many of the building's 136 units collapsed": what is counted is the phrase's head.
+            partitive = len(words) > 1 and words[0].lower() == "of"
+            if partitive:
+                words = words[2:] if words[1].lower() in ("the", "its", "their", "his", "her") else words[1:]
             phrase: list[str] = []
-            for word in re.findall(r"[\w'’-]+", m.group(1))[:4]:
+            for word in words[: 6 if partitive else 4]:
                 if word.lower() in _PHRASE_END or (word.lower().endswith("ed") and phrase):
                     break
                 phrase.append(word)
             counted = tuple(_content(" ".join(phrase)))
+            if partitive:
+                counted = counted[-1:]
     # "Besides Nassiriya, in which city ...": a name the answer must not be is not one it must mention.
     excluded = _EXCLUDED.search(body)
     names: list[str] = []
@@ -145,7 +184,11 @@ def analyse(question: str) -> QuestionFocus:
             names.append(" ".join(words))
     asks_country = bool(re.search(r"\b(?:which|what) (?:country|countries|nation)", body, re.I))
     focus = frozenset(_content(body)) - (frozenset(_content(excluded.group(1))) if excluded else frozenset())
-    return QuestionFocus(kind, focus, tuple(names), counted, outlet_hint, asks_country, tuple(avoid))
+    given = tuple(n.value for n in numbers(body) if n.kind != "year")
+    wants_name = kind == "person" and bool(re.search(r"\bname\b|\b(?:which|what)\b", body, re.I))
+    return QuestionFocus(
+        kind, focus, tuple(names), counted, outlet_hint, asks_country, tuple(avoid), given, wants_name
+    )
 
 
 def matches(term: str, terms: set[str] | frozenset[str]) -> bool:
