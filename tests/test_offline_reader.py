@@ -37,6 +37,12 @@ ATTENDANCE = (
         ("How did Sadr describe the resolution?", "quote", ()),
         ("What post does Harjit Sajjan hold?", "role", ()),
         ("Why did parliament vote?", "other", ()),
+        # A relative "when" does not ask: the question asks who.
+        ("Who was the envoy in Tokyo for talks when North Korea fired two missiles?", "person", ()),
+        ("Which senior administration official described the plan?", "person", ()),
+        ("What did the senior official say about the plan?", "other", ()),
+        # "how many of the X's 136 units": the head of the phrase is what is counted.
+        ("How many of the Surfside condo building's 136 units collapsed?", "number", ("unit",)),
     ],
 )
 def test_the_kind_and_the_counted_noun(question: str, kind: str, counted: tuple[str, ...]) -> None:
@@ -53,6 +59,31 @@ def test_a_count_is_the_number_next_to_the_counted_noun() -> None:
     span = answer_span(wounded, analyse("How many anti-government protesters were wounded?"))
     assert span is not None and wounded[span[0] : span[1]] == "three"
     assert answer_span(wounded, analyse("How many pro-militia protesters were killed?")) is None
+
+
+def test_a_count_the_question_gives_is_not_its_answer_and_a_count_may_follow_its_verb() -> None:
+    units = "Jadallah said that of the building's 136 units, 55 in the northeast corridor collapsed."
+    span = answer_span(units, analyse("How many of the Surfside condo building's 136 units collapsed?"))
+    assert span is not None and units[span[0] : span[1]] == "55"
+    moved = "It transferred its first detainee, bringing the population at the prison down to 39."
+    span = answer_span(moved, analyse("To how many detainees did the transfer bring the population?"))
+    assert span is not None and moved[span[0] : span[1]] == "39"
+
+
+def test_who_asks_for_the_person_beside_the_focus_or_the_quote_not_one_inside_it() -> None:
+    said = (
+        "“What happened on Friday … is a political assassination subject to wide legal debate even in "
+        "the U.S. itself so how can Iraq accept it,” Abdul Mahdi said."
+    )
+    span = answer_span(said, analyse("Who called the killing “a political assassination subject to debate”?"))
+    assert span is not None and said[span[0] : span[1]] == "Abdul Mahdi"
+    goal = "“Our goal remains a stable Iraq, and preventing the return of Daesh,” the spokesperson said."
+    assert answer_span(goal, analyse("What is the name of the spokesperson for Harjit Sajjan?")) is None
+    warned = "However, one lawmaker said the expulsion of the coalition will leave Iraq vulnerable."
+    span = answer_span(warned, analyse("Who warned that the expulsion would leave Iraq vulnerable?"))
+    assert span is not None and warned[span[0] : span[1]] == "lawmaker"  # who, without a name
+    asked_name = analyse("What is the name of the Sunni Muslim lawmaker who warned of an insurgency?")
+    assert asked_name.wants_name and answer_span(warned, asked_name) is None
 
 
 def test_the_question_focus_reads_names_outlets_and_exclusions() -> None:

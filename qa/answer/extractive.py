@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -13,48 +12,13 @@ from qa.answer.claims import check_claims
 from qa.answer.question import QuestionFocus, analyse, matches
 from qa.index.embedding import Embedder
 from qa.prompts import NOT_FOUND_ANSWER
-from qa.text import HAS_DATE, HAS_NUMBER, split_sentences, terms
+from qa.text import split_sentences, terms
 from qa.types import Answer, Hit
 
-_HAS_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-|bin |de |van )?[A-Z][a-z]+)+")
-_HAS_PLACE = re.compile(r"\b(?:in|at|near|from|outside)\s+(?:the\s+)?[A-Z][a-z]+")
-_HAS_QUOTE = re.compile(r"[“\"].{12,}[”\"]")
-_ASKS = {
-    "number": re.compile(
-        r"\bhow (?:many|much|large|big)\b|\bwhat (?:number|percentage|share)\b|\bnumber of\b", re.I
-    ),
-    "date": re.compile(
-        r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bwhich (?:day|date|year|month)\b", re.I
-    ),
-    "person": re.compile(
-        r"\bwho\b|\bwhose\b|\bwhich (?:\w+ )?(?:leader|official|lawmaker|minister|person|cleric|commander)\b",
-        re.I,
-    ),
-    "place": re.compile(
-        r"\bwhere\b|\bwhich (?:city|country|place)\b|\bin what (?:city|country|place)\b", re.I
-    ),
-    "quote": re.compile(
-        r"\bwhat did .* say\b|\bwho said\b|\bhow did .* (?:describe|call)\b|\bcalled?\b", re.I
-    ),
-}
-_CHECKS = {
-    "number": HAS_NUMBER,
-    "date": HAS_DATE,
-    "person": _HAS_NAME,
-    "place": _HAS_PLACE,
-    "quote": _HAS_QUOTE,
-}
-
-# Weights and the not_found bar were set on eval/questions.jsonl (see eval/README.md).
-W_DENSE, W_LEXICAL, W_TYPE, W_RANK = 0.5, 0.4, 0.2, 0.05
-NOT_FOUND_BELOW = 0.5
+# Weights of the sentence ranking, set on eval/questions.jsonl (see eval/README.md).
+W_DENSE, W_LEXICAL, W_RANK = 0.5, 0.4, 0.05
 SECOND_SENTENCE_WITHIN = 0.93
 DENSE_SHORTLIST = 8
-
-
-def question_kinds(question: str) -> list[str]:
-    """What sort of answer the question wants: number, date, person, place, quote."""
-    return [kind for kind, pattern in _ASKS.items() if pattern.search(question)]
 
 
 @dataclass(frozen=True)
@@ -88,7 +52,7 @@ def score_sentences(
     embedder: Embedder,
     only: set[int] | None = None,
 ) -> list[Candidate]:
-    """Score sentences by meaning, shared rare words, the kind of answer asked for, and passage rank.
+    """Score sentences by meaning, shared rare words and passage rank.
 
     With ``only``, just those sentences are ranked (word rarity is still counted over all of them).
     """
@@ -99,12 +63,10 @@ def score_sentences(
     df = {t: sum(t in st for st in sentence_terms) for t in q_terms}
     idf = {t: math.log(1 + len(sentences) / (1 + df[t])) for t in q_terms}
     total = sum(idf.values()) or 1.0
-    kinds = question_kinds(question)
     cheap = []
-    for (hit_index, _, _, text), st in zip(sentences, sentence_terms, strict=True):
+    for (hit_index, _, _, _), st in zip(sentences, sentence_terms, strict=True):
         lexical = sum(idf[t] for t in q_terms & st) / total
-        typed = sum(1.0 for kind in kinds if _CHECKS[kind].search(text)) / max(len(kinds), 1)
-        cheap.append(W_LEXICAL * lexical + W_TYPE * typed + W_RANK / (1 + hit_index))
+        cheap.append(W_LEXICAL * lexical + W_RANK / (1 + hit_index))
     # Embedding is the reader's only real cost: only a shortlist by the cheap signals pays for it.
     pool = range(len(sentences)) if only is None else sorted(only)
     shortlist = sorted(pool, key=lambda i: -cheap[i])[:DENSE_SHORTLIST]
