@@ -134,21 +134,30 @@ def answering(
     wanted_hits = {i for i, h in enumerate(hits) if hint and hint in h.outlet.lower()} or set(
         range(len(hits))
     )
+    absent = {t for t in focus_terms if not any(matches(t, p) for p in passage_stems)}
     out: list[Answering] = []
     maybe: list[Answering] = []  # covering less of the focus in words: kept only if close in meaning (below)
     for i, (hit_index, _, _, text) in enumerate(sentences):
         if hit_index not in wanted_hits:
             continue
-        coverage = sum(idf[t] for t in focus_terms if matches(t, context[i])) / total if total else 0.0
+        covered = sum(idf[t] for t in focus_terms if matches(t, context[i]))
+        coverage = covered / total if total else 0.0
         # Names are the story's, so the whole passage (and its title) may hold them, not only the sentence.
         named = sum(any(matches(t, passage_stems[hit_index]) for t in group) for group in names)
         # Every name of the question, or all but one of three or more ("... envoy, in Tokyo").
-        if coverage < COVER_LOW or named < len(names) - (len(names) >= NAMES_SPARED_FROM):
+        if named < len(names) - (len(names) >= NAMES_SPARED_FROM):
             continue
         if not any(matches(t, stems[i]) for t in focus_terms):
             continue  # its neighbours cover the focus, but the sentence itself says nothing of it
         span = answer_span(text, focus)
         if span is None:
+            continue
+        if focus.counted and absent and _counts_the_noun(text, span, focus):
+            # "168 lawmakers present" for "how many lawmakers attended": the counted noun stands by the
+            # number, and a verb that no retrieved passage uses is likely paraphrased: not held against it.
+            spared = total - sum(idf[t] for t in absent)
+            coverage = covered / spared if spared else coverage
+        if coverage < COVER_LOW:
             continue
         found = Answering(i, None if span == (0, len(text)) else span, coverage)
         (out if coverage >= COVER_AT else maybe).append(found)
@@ -157,6 +166,11 @@ def answering(
         vectors = embedder.embed([question, *(sentences[a.index][3] for a in maybe)])
         out += [a for a, sim in zip(maybe, vectors[1:] @ vectors[0], strict=True) if float(sim) >= SIMILAR_AT]
     return out
+
+
+def _counts_the_noun(text: str, span: tuple[int, int], focus: QuestionFocus) -> bool:
+    """Whether an answering span is a count with the question's counted noun in it ("168 lawmakers")."""
+    return matches(focus.counted[-1], content_stems(text[span[0] : span[1]]))
 
 
 class ExtractiveReader:
