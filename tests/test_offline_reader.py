@@ -13,7 +13,7 @@ from qa.answer.extractive import ExtractiveReader
 from qa.answer.question import analyse
 from qa.config import load_settings
 from qa.evaluation.questions import load_questions, set_articles
-from qa.evaluation.runner import _open_corpus, evaluate
+from qa.evaluation.runner import evaluate, open_set_corpus
 from qa.index.corpus import Corpus
 from qa.render.terminal import NOT_AN_ANSWER, answer_text
 from tests.helpers.seeds import ROOT
@@ -159,7 +159,7 @@ def test_offline_reader_targets_on_the_sets_as_a_whole(tmp_path: Path) -> None:
     for number, name in enumerate(SETS):
         path = ROOT / "eval" / name
         settings = load_settings(env={}, dotenv=None, index=tmp_path / f"set-{number}")
-        with _open_corpus(settings, set_articles(path), lambda message: None) as corpus:
+        with open_set_corpus(settings, set_articles(path), lambda message: None) as corpus:
             run = evaluate(
                 corpus, load_questions(path), ExtractiveReader(corpus.embedder), 6, "extractive", ""
             )

@@ -7,9 +7,10 @@ frame, its names, and for a count the counted noun phrase ("Kurdish lawmakers").
 only when it covers the focus and holds an answer of the asked kind about it (see
 :mod:`qa.answer.extractive`).
 
-Hand-written rules, not a library: the light taggers on PyPI either need a model download at run
-time (spaCy's and Stanza's models, NLTK's data) or tag no better than capitalisation does on news
-prose, and these rules are a few regular expressions over qa's own text primitives.
+Hand-written rules, not a library: the taggers and chunkers on PyPI (spaCy, Stanza, NLTK,
+TextBlob) load their models or corpora from outside PyPI, at run time or in a separate install
+step, and qa must answer with no network; the rules are a few regular expressions over qa's own
+text primitives. Numbers, written ones included, are read by text2num through :mod:`qa.figures`.
 """
 
 from __future__ import annotations
