@@ -76,8 +76,26 @@ def _other_noun_after(after: str) -> bool:
     return first is not None and first.group().lower() not in STOPWORDS | {"more", "people"}
 
 
+def _elided(before: str, after: str, counted: list[str], verbs: set[str]) -> bool:
+    """A count whose noun was said before it in full, with the question's verb beside it.
+
+    "... anti-government protester was killed and three were wounded" (the verb follows), and
+    "... bringing the population at the facility down to 39" (the verb leads, then "to").
+    """
+    said_before = set(_stems(before))
+    if not counted or not all(matches(t, said_before) for t in counted) or _other_noun_after(after):
+        return False
+    following = set(_stems(" ".join(after.split()[:3])))
+    leading = set(_stems(" ".join(before.split()[-6:])))
+    return any(matches(t, following) for t in verbs) or (
+        before.rstrip().endswith(" to") and any(matches(t, leading) for t in verbs)
+    )
+
+
 def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     counted = [t for t in focus.counted if t not in GENERIC_COUNTED]
+    # The question's other words, mostly its verb ("wounded", "attended").
+    verbs = set(focus.focus - set(focus.counted)) - {stem(w.lower()) for n in focus.names for w in n.split()}
     # "at least one anti-government protester": qa.figures leaves a lone "one" out (mostly a pronoun);
     # here it counts, through the same window check as any other number.
     ones = [
@@ -88,28 +106,12 @@ def _number_span(sentence: str, focus: QuestionFocus) -> tuple[int, int] | None:
     for n in sorted([*numbers(sentence), *ones], key=lambda x: x.start):
         if n.kind in ("year", "ordinal") or n.value in focus.given:
             continue  # "how many of the building's 136 units": 136 is the question's, not its answer
-        after = sentence[n.end :]
-        before = sentence[: n.start]
+        after, before = sentence[n.end :], sentence[: n.start]
         window = set(
             _stems(" ".join(after.split()[:_WINDOW_AFTER]))
             + _stems(" ".join(before.split()[-_WINDOW_BEFORE:]))
         )
-        # "... anti-government protester was killed and three were wounded": the count's noun stands
-        # before it in full, and the question's verb follows it.
-        verbs = focus.focus - set(focus.counted) - {stem(w.lower()) for n_ in focus.names for w in n_.split()}
-        said_before = set(_stems(before))
-        following = set(_stems(" ".join(after.split()[:3])))
-        # "... bringing the population at the facility down to 39": the same, with the verb before it.
-        leading = set(_stems(" ".join(before.split()[-6:])))
-        elided = (
-            bool(counted)
-            and all(matches(t, said_before) for t in counted)
-            and (
-                any(matches(t, following) for t in verbs)
-                or (before.rstrip().endswith(" to") and any(matches(t, leading) for t in verbs))
-            )
-            and not _other_noun_after(after)
-        )
+        elided = _elided(before, after, counted, verbs)
         if counted and not all(matches(t, window) for t in counted) and not elided:
             continue  # a number about something else: "168 lawmakers" is not "how many Kurdish lawmakers"
         end = n.end
