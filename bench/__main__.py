@@ -7,6 +7,8 @@ python -m bench.sentences       # item 8 alone (~30 s): merged into results.json
 python -m bench --only large    # item 9: one multi-MB article vs the bare embedder on its chunks (~4 min)
 python -m bench.claims          # item 10 alone (~30 s): the claim check's cost vs a cold qa ask, merged
                                 # into results.json, RESULTS.md re-rendered (or: --only claims)
+python -m bench.offline_reader  # item 11 alone (~2 min): the offline reader's constants by split and the
+                                # pooled bench set, merged likewise (or: --only offline)
 python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes
                                 # nothing unless --out)
 python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
@@ -27,7 +29,10 @@ from typing import Any
 
 from bench import common, report
 
-ITEMS = ("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large", "claims")
+ITEMS = (
+    *("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large", "claims"),
+    "offline",
+)
 HERE = Path(__file__).resolve().parent
 
 
@@ -102,6 +107,12 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
         results["claims"] = claims.run(
             work / "claims", rounds=2 if quick else 7, ask_rounds=1 if quick else 5
         )
+    if "offline" in only:
+        _log("11. the offline reader's not_found gate: its constants by split, and the pooled bench set")
+        from bench import offline_reader
+
+        corpus_index = Path(ingest["real"]["index"]) if ingest and full_corpus else None
+        results["offline"] = offline_reader.run(work / "offline", corpus_index, pooled_set=full_corpus)
     results["load_after"] = common.load_average()
     return results
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import offline_reader
+
 NOTES = Path(__file__).resolve().parent / "profile_notes.md"
 
 
@@ -146,6 +148,8 @@ def _summary(r: dict[str, Any]) -> list[str]:
         rows.append(_sentences_row(r["sentences"]))
     if r.get("claims"):
         rows.append(_claims_row(r["claims"]))
+    if r.get("offline"):
+        rows.append(offline_reader.summary_row(r["offline"]))
     out = ["| # | figure | measured | reference (same run) | target | result |", "|---|---|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} | {e} | {_verdict(f)} |" for a, b, c, d, e, f in rows]
     return out
@@ -851,6 +855,9 @@ def render(r: dict[str, Any]) -> str:
         out += ["", "## 9. One multi-MB article", "", *large_section(r["large"])]
     if r.get("claims"):
         out += ["", "## 10. Cost of the claim check (issue 12)", "", *claims_section(r["claims"])]
+    if r.get("offline"):
+        title = "## 11. When the offline reader answers (issue 13)"
+        out += ["", title, "", *offline_reader.section(r["offline"])]
     if NOTES.is_file():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"

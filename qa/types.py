@@ -101,6 +101,8 @@ class Citation:
     source: str = ""
     title: str = ""
     outlet: str = ""
+    # The phrase inside the span that answers the question (offsets in the article), when a reader knows it.
+    answer_span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,29 @@ def test_claims_bench(seed_index_dir: Path, tmp_path: Path) -> None:
     assert "## 10. Cost of the claim check" in text and "| 10 |" in text and "cold `qa ask" in text
 
 
+def test_offline_reader_bench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 11 with a two-setting grid and no pooled set: the choice is read from dev alone."""
+    from bench import offline_reader
+    from qa.answer import extractive
+
+    in_code = (extractive.COVER_AT, (extractive.COVER_LOW, extractive.SIMILAR_AT))
+    monkeypatch.setattr(offline_reader, "GRID", ((0.99, (0.99, 0.99)),))
+    result = offline_reader.run(tmp_path, pooled_set=False)
+    grid = result["grid"]
+    # The code's own setting is always tried, and a bar nothing passes answers almost nothing.
+    assert len(grid["rows"]) == 2 and grid["questions"] >= 140 and result["pooled"] is None
+    assert grid["chosen"] == {"cover_at": in_code[0], "cover_low": in_code[1][0], "similar_at": in_code[1][1]}
+    assert in_code == (extractive.COVER_AT, (extractive.COVER_LOW, extractive.SIMILAR_AT))  # restored
+    strict = next(r for r in grid["rows"] if r["cover_at"] == 0.99)
+    assert strict["all"]["not_found_recall"]["value"] >= grid["code_all"]["not_found_recall"]["value"]
+    assert strict["all"]["answerable_accuracy"]["value"] < grid["code_all"]["answerable_accuracy"]["value"]
+    assert result["pass"] is grid["pass"] is True
+    text = report.render(
+        {"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "offline": result}
+    )
+    assert "## 11. When the offline reader answers" in text and "| 11 |" in text and "(chosen)" in text
+
+
 # -- the search changes made for the benchmarks ----------------------------------------------------
 
 

@@ -20,9 +20,7 @@ from qa.index.corpus import Corpus
 from qa.render.json import briefing_json
 from qa.render.markdown import briefing_markdown
 from qa.render.terminal import briefing_text
-from tests.helpers.seeds import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
-
-CITATION_KEYS = {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
+from tests.helpers.seeds import CITATION_KEYS, GLOBAL_NEWS, ROOT, SEEDS, UNNAMED, settings_for
 
 
 def _article(doc_id: str) -> str:

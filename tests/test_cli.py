@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from qa.ingest.loaders import default_doc_id
-from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED
+from tests.helpers.seeds import CITATION_KEYS, GLOBAL_NEWS, SEEDS, UNNAMED
 
 
 def test_ingest_then_sources_shows_both_seeds_with_outlets(run_cli, tmp_path: Path):
@@ -60,7 +60,7 @@ def test_ask_offline_cites_the_attendance_span_verified(run_cli, seed_index_dir:
     }
     # The extractive reader's claims are its quotes, checked like a model's: they must pass.
     assert doc["supported"] is True and all(c["supported"] and c["citations"] for c in doc["claims"])
-    assert set(cited[0]) == {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified"}
+    assert set(cited[0]) == CITATION_KEYS
 
 
 def test_ask_without_llm_says_so_on_stderr_and_prints_citations(run_cli, seed_index_dir: Path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.ask import ask
-from qa.answer.extractive import ExtractiveReader, question_kinds
+from qa.answer.extractive import ExtractiveReader
 from qa.index.corpus import Corpus
 from qa.prompts import NOT_FOUND_ANSWER
 
@@ -39,10 +39,3 @@ def test_question_with_nothing_relevant_is_not_found(seed_corpus: Corpus):
         k=6,
     )
     assert answer.status == "not_found" and answer.text == NOT_FOUND_ANSWER and answer.citations == ()
-
-
-def test_question_kinds():
-    assert question_kinds("How many troops remain?") == ["number"]
-    assert question_kinds("When did parliament vote?") == ["date"]
-    assert "person" in question_kinds("Who said it was a weak response?")
-    assert question_kinds("Where was the strike?") == ["place"]

@@ -49,6 +49,7 @@ class Question:
     category: str
     answerable: bool
     note: str = ""
+    split: str = ""  # "dev" (constants are set on it) or "test" (they are only reported on it)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -71,6 +72,7 @@ def load_questions(path: Path) -> list[Question]:
                     category=str(raw["category"]),
                     answerable=bool(raw["answerable"]),
                     note=str(raw.get("note") or ""),
+                    split=str(raw.get("split") or ""),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:

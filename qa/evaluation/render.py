@@ -10,7 +10,7 @@ import qa
 from qa.evaluation.claimset import claim_set_json, claim_set_markdown
 from qa.evaluation.claimset import ratio as _ratio
 from qa.evaluation.runner import EvalReport, Run, SetReport
-from qa.evaluation.score import METRICS, FaultCount, Metric, QuestionResult, faults_caught
+from qa.evaluation.score import METRICS, FaultCount, Metric, QuestionResult, faults_caught, summarise
 from qa.evaluation.simulated import LEXICAL_FAULTS
 
 SIMULATED_DISCLAIMER = (
@@ -190,6 +190,11 @@ def report_json(report: EvalReport) -> dict[str, Any]:
         "failures": report.failures,
         "notes": report.notes,
         **({"claim_set": claim_set_json(report.claim_set)} if report.claim_set is not None else {}),
+        # Every set's questions pooled, per reader: over all of them, and over each split.
+        "whole": {
+            reader: {split: {m: v.as_dict() for m, v in metrics.items()} for split, metrics in splits.items()}
+            for reader, splits in whole_sets(report).items()
+        },
         "sets": [
             {
                 "set": s.path,
@@ -285,6 +290,8 @@ def report_markdown(report: EvalReport) -> str:
         ]
         out += [f"- below: {f}" for f in report.failures]
         out.append("")
+    if len(report.sets) > 1:
+        out += _whole_markdown(report)
     for s in report.sets:
         out += _set_markdown(s, report.k)
     out += [
@@ -338,6 +345,51 @@ def report_markdown(report: EvalReport) -> str:
     if report.claim_set is not None:
         out += [*claim_set_markdown(report.claim_set), ""]
     return "\n".join(out)
+
+
+WHOLE_METRICS = ("answerable_accuracy", "not_found_recall", "not_found_precision")
+
+
+def whole_sets(report: EvalReport) -> dict[str, dict[str, dict[str, Metric]]]:
+    """Per reader, the sets' questions pooled: metrics over all of them and over each split (dev, test)."""
+    split_of = {q.id: q.split for s in report.sets for q in s.questions}
+    pooled: dict[str, list[QuestionResult]] = {}
+    for s in report.sets:
+        for r in s.runs:
+            pooled.setdefault(r.reader, []).extend(r.results)
+    out: dict[str, dict[str, dict[str, Metric]]] = {}
+    for reader, results in pooled.items():
+        splits = sorted({split_of.get(r.id, "") for r in results} - {""})
+        out[reader] = {
+            **{split: summarise([r for r in results if split_of.get(r.id) == split]) for split in splits},
+            "all": summarise(results),
+        }
+    return out
+
+
+def _whole_markdown(report: EvalReport) -> list[str]:
+    from qa.answer import extractive
+
+    out = [
+        "## The sets as a whole",
+        "",
+        (
+            "Every question of the sets below pooled, per reader, and split into the `dev` half (where "
+            "constants are set) and the `test` half (where they are only reported). The extractive "
+            f"reader's constants (`COVER_AT` {extractive.COVER_AT}, `COVER_LOW` {extractive.COVER_LOW}, "
+            f"`SIMILAR_AT` {extractive.SIMILAR_AT}) were chosen on `dev` alone; the grid of settings "
+            "tried, with each one's dev and test figures, is item 11 of `bench/RESULTS.md` "
+            "(`python -m bench.offline_reader`)."
+        ),
+        "",
+        "| reader | split | " + " | ".join(LABELS[m] for m in WHOLE_METRICS) + " |",
+        "|---|---|" + "---:|" * len(WHOLE_METRICS),
+    ]
+    for reader, splits in whole_sets(report).items():
+        for split, metrics in splits.items():
+            cells = " | ".join(_fmt(metrics[m]) for m in WHOLE_METRICS)
+            out.append(f"| `{reader}` | {split} | {cells} |")
+    return [*out, ""]
 
 
 def _set_markdown(s: SetReport, k: int) -> list[str]:

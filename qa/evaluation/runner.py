@@ -300,7 +300,8 @@ class _Readers:
             self.recorder.save(self.options.record)
 
 
-def _open_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callable[[str], None]) -> Corpus:
+def open_set_corpus(settings: Settings, articles: Sequence[Path], on_notice: Callable[[str], None]) -> Corpus:
+    """Ingest a set's articles into ``settings.index`` and open it, with embeddings memoised per text."""
     report = ingest(list(articles), settings)
     if report.failed:
         raise QAError("Some of the set's articles could not be ingested: " + "; ".join(report.failed))
@@ -353,7 +354,7 @@ def run_eval(
                 else:  # a private embedded index, whatever QA_CHROMA_URL says
                     set_settings = replace(settings, index=Path(scratch) / f"set-{number}", chroma_url="")
                 on_notice(f"eval: {set_path} ({len(questions)} questions)")
-                with _open_corpus(set_settings, articles, on_notice) as corpus:
+                with open_set_corpus(set_settings, articles, on_notice) as corpus:
                     runs = []
                     for kind in readers.kinds():
                         on_notice(f"eval: {kind} reader…")

@@ -17,6 +17,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 C1_CONTROL = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 controls itself, not these
 
 
+NOT_AN_ANSWER = "The closest passages (they do not answer the question):"
+CLOSEST_SHOWN = 3
+
+
 def terminal_safe(text: str) -> str:
     """Show control characters as \\xNN (CRLF line ends become plain line ends)."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n"))
@@ -26,8 +30,18 @@ def citation_text(number: int, c: Citation) -> str:
     """One citation block: marker, outlet and title, span reference, and the quote."""
     head = f"[{number}] {source_label(c.outlet, c.title, c.doc_id)} ({span_ref(c)})"
     flag = "" if c.verified else f"\n    {UNVERIFIED}"
-    quote = textwrap.fill(f"“{c.quote}”", width=96, initial_indent="    ", subsequent_indent="    ")
+    quote = textwrap.fill(f"“{highlighted(c)}”", width=96, initial_indent="    ", subsequent_indent="    ")
     return f"{head}{flag}\n{quote}"
+
+
+def highlighted(c: Citation) -> str:
+    """The quote with its answering phrase (``answer_span``) between « and »."""
+    if c.answer_span is None or c.start is None or c.end is None or len(c.quote) != c.end - c.start:
+        return c.quote
+    a, b = c.answer_span[0] - c.start, c.answer_span[1] - c.start
+    if not 0 <= a < b <= len(c.quote):
+        return c.quote
+    return f"{c.quote[:a]}«{c.quote[a:b]}»{c.quote[b:]}"
 
 
 def marked_answer(answer: Answer) -> str:
@@ -81,6 +95,8 @@ def answer_text(answer: Answer) -> str:
     notes = claim_notes(answer)
     lines += [*notes, ""] if notes else []
     lines += [citation_text(n, c) for n, c in enumerate(answer.citations, start=1)]
+    if answer.status == "not_found" and answer.retrieved:
+        lines += [NOT_AN_ANSWER, search_text(answer.retrieved[:CLOSEST_SHOWN])]
     lines.append(f"\n(reader: {answer.backend}; {len(answer.retrieved)} passages retrieved)")
     return "\n".join(lines).rstrip()
 

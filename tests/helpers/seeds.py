@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 GLOBAL_NEWS = "001_459249e74de3275c"
 UNNAMED = "000_cd5ad041538ca3e1"
+# The keys of one citation in `--json` output (answers and briefings alike).
+CITATION_KEYS = frozenset(
+    {"id", "doc_id", "source", "title", "outlet", "start", "end", "quote", "verified", "answer_span"}
+)
 
 
 def settings_for(index: Path, **overrides: object) -> Settings:
