@@ -168,11 +168,11 @@ def content_terms(text: str) -> frozenset[str]:
 
 
 def compatible_figures(a: str, b: str) -> bool:
-    """False when the two texts give different numbers for the same thing (unit)."""
+    """False when the two texts give different numbers for the same thing (unit): "6-3" and "7-2"."""
     fb = figures(b)
     for x in figures(a):
-        same_unit = [y.value for y in fb if x.unit and y.unit == x.unit and y.period == x.period]
-        if same_unit and x.value not in same_unit:
+        same_unit = [y for y in fb if x.unit and y.unit == x.unit and y.period == x.period]
+        if same_unit and not any(x.agrees(y) for y in same_unit):
             return False
     return True
 

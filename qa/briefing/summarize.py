@@ -135,7 +135,7 @@ def summarize(
         pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences
     )
     statements, unsupported = checked_statements(statements, corpus.article_text)
-    differences, one_sided = checked_differences(differences, corpus.article_text)
+    differences, one_sided = checked_differences(differences, corpus.article_text, pool.outlets)
     dropped += unsupported + one_sided
     return Briefing(
         topic,
@@ -164,13 +164,16 @@ def checked_statements(
 
 
 def checked_differences(
-    differences: Sequence[Difference], article_text: Callable[[str], str]
+    differences: Sequence[Difference], article_text: Callable[[str], str], outlets: Sequence[str] = ()
 ) -> tuple[list[Difference], list[Dropped]]:
-    """Differences whose figures and names are in what they cite (for compared figures, on both sides)."""
+    """Differences whose figures and names are in what they cite (for compared figures, on both sides).
+
+    A difference may name any of the briefing's ``outlets`` ("… Reuters's article does not state it").
+    """
     kept: list[Difference] = []
     dropped: list[Dropped] = []
     for d in differences:
-        claim = check_statement(d.text, d.citations, article_text)
+        claim = check_statement(d.text, d.citations, article_text, outlets)
         sides = {d.citations[n - 1].outlet or d.citations[n - 1].doc_id for n in claim.supporting}
         if not claim.supported:
             dropped.append(Dropped(d.text, d.citations, _not_supported(claim.problems)))
