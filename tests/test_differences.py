@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.briefing.differences import TRIVIA, states
+from qa.briefing.differences import states
 from qa.briefing.model import Briefing
+from qa.briefing.neutrality import NOT_THE_STORY
 from qa.briefing.pool import compatible_figures
 from qa.briefing.summarize import summarize
 from qa.figures import figures, same_value
@@ -146,8 +147,8 @@ def test_trivia_about_the_reporting_is_never_a_difference() -> None:
         "A spokesperson did not immediately return a request for comment on Friday.",
         "Reuters could not be reached for comment.",
     ):
-        assert TRIVIA.search(text)
-    assert not TRIVIA.search("The committee voted to comment on the rule by Friday.")
+        assert NOT_THE_STORY.search(text)
+    assert not NOT_THE_STORY.search("The committee voted to comment on the rule by Friday.")
 
 
 # -- the property: "only X" is never claimed for a figure another article states -------------------

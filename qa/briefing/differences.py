@@ -32,9 +32,11 @@ import numpy as np
 
 from qa.briefing.loaded_language import find_terms, lexicon
 from qa.briefing.model import Difference
+from qa.briefing.neutrality import NOT_THE_STORY
 from qa.briefing.pool import RELATED_WITH_RARE, Pool, cite, outlet_key, pool_index
 from qa.figures import Figure, figures, numbers
 from qa.text import terms
+from qa.types import Citation
 
 SAME_SUBJECT = 0.65  # cosine at which two sentences are about the same thing (figures compared)
 UNREPORTED_BELOW = 0.5  # no other outlet's sentence this close: maybe reported by one outlet only
@@ -42,13 +44,6 @@ LIMITS = {"figures": 3, "only_one_figure": 2, "wording": 2, "only_one_fact": 1}
 MAX_DIFFERENCES = 6
 _CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+[—–]\s+")
 _LEADING = re.compile(r"^(?:and|but|while|whereas|although|though)\s+", re.IGNORECASE)
-# Sentences about the reporting, not the story: never "where the sources differ".
-TRIVIA = re.compile(
-    r"\b(?:did not|didn't|has not|hasn't|have not|haven't)\s+(?:immediately\s+)?(?:respond|return|reply)|"
-    r"\brequests? for comment\b|\bcould not be reached\b|\bdeclined to comment\b|\bno comment\b|"
-    r"\bcontributed to this report\b|\bthis (?:story|article|report) (?:has been|was) updated\b",
-    re.IGNORECASE,
-)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*")
 
 
@@ -70,11 +65,17 @@ def find_differences(
     article_text: Callable[[str], str],
     words: int,
     already: Sequence[Difference] = (),
+    body: Sequence[Citation] = (),
 ) -> list[Difference]:
-    """Differences between outlets, most telling first, within ``words`` words and MAX_DIFFERENCES."""
+    """Differences between outlets, most telling first, within ``words`` words and MAX_DIFFERENCES.
+
+    ``already``: differences a model wrote; ``body``: the citations of the briefing's statements, whose
+    sentences a fact-only-one-outlet-reports item would repeat (the body marks them "only X" already).
+    """
     if len(pool.outlets) < 2:
         return []
     seen = {pool_index(pool, c) for d in already for c in d.citations} - {None}
+    stated = {pool_index(pool, c) for c in body} - {None}
     keys: set[tuple[object, ...]] = set()
     found: list[Difference] = []
     used = sum(len(d.text.split()) for d in already)
@@ -90,6 +91,8 @@ def find_differences(
             if taken >= LIMITS[kind] or len(already) + len(found) >= MAX_DIFFERENCES:
                 break
             sides = {item.first} | ({item.other} if item.other is not None else set())
+            if kind == "only_one_fact" and item.first in stated:
+                continue
             if sides & seen or (item.key and item.key in keys) or used + len(item.text.split()) > words:
                 continue
             citations = (cite(pool, item.first, article_text, item.quote),) + (
@@ -146,7 +149,7 @@ def _outlets(pool: Pool) -> np.ndarray:
 
 def _candidates(pool: Pool) -> list[int]:
     """Pool sentences that may be a difference: not trivia about the reporting itself."""
-    return [i for i, s in enumerate(pool.sentences) if not TRIVIA.search(s.text)]
+    return [i for i, s in enumerate(pool.sentences) if not NOT_THE_STORY.search(s.text)]
 
 
 def _nearest_other(pool: Pool, i: int, at_least: float = -1.0) -> int | None:
@@ -185,7 +188,7 @@ def _conflicts(pool: Pool, scores: np.ndarray) -> Iterator[Found]:
             continue
         for j in _close_others(pool, i, SAME_SUBJECT):
             b = pool.sentences[j]
-            if b.outlet <= a.outlet or TRIVIA.search(b.text):
+            if b.outlet <= a.outlet or NOT_THE_STORY.search(b.text):
                 continue
             if _years(a.text) and _years(b.text) and not _years(a.text) & _years(b.text):
                 continue  # "its 2021 forecast" and "its 2022 forecast" are different quantities

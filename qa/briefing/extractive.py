@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from qa.briefing.loaded_language import find_terms, quoted_spans
+from qa.briefing.neutrality import NOT_THE_STORY, opinion, stands_alone
 from qa.briefing.pool import Pool, PoolSentence, unit
 from qa.figures import figures
 from qa.text import terms
@@ -39,7 +40,8 @@ NEW_FIGURE_BONUS = 0.2  # for a sentence giving a figure ("168 lawmakers") no pi
 # qa/data/affect_anchors.txt); chosen on the AllSides benchmark (bench/arousal.py).
 W_AFFECT = 0.5
 W_TOPIC = 1.5  # with --topic: similarity to the topic, added on top; large, so the topic steers the picks
-FLOOR = 0.35  # never pick a sentence scoring under this share of the best sentence's score
+FLOOR = 0.35  # the second pass picks no sentence scoring under this share of the best sentence's score
+OUTLET_FLOOR = 0.5  # an outlet's best sentence is picked first if it reaches this share of FLOOR
 OWN_VOICE_PENALTY = 0.25  # per charged term not attributed
 QUOTED_CHARGE_PENALTY = 0.03  # per charged term inside a quote or a reporting clause
 DANGLING_PENALTY = 0.15
@@ -141,45 +143,88 @@ def story_vector(pool: Pool) -> np.ndarray:
     return anchor
 
 
+def reports(sentence: PoolSentence) -> bool:
+    """Whether a sentence may stand in the body: it reports, stands alone, and is about the story."""
+    text = sentence.text
+    return not opinion(text) and stands_alone(text) and not NOT_THE_STORY.search(text)
+
+
 def pick(pool: Pool, scores: np.ndarray, words: int) -> list[int]:
-    """Greedy, diverse pick of pool sentences whose lengths add up to at most ``words``."""
-    sims = pool.similarity()
+    """Greedy, diverse pick of reporting sentences whose lengths add up to at most ``words``.
+
+    Three passes: first each outlet's best sentence, so that every outlet reporting on the story is
+    cited; then the best sentences above FLOOR; then, while the budget has room, the rest (a
+    briefing uses the length asked for as long as there is reporting that says something new).
+    """
     chosen: list[int] = []
-    per_outlet: Counter[str] = Counter()
-    used = 0
-    covered: set[tuple[str, float]] = set()
+    state = _Picking(pool, scores, words, chosen)
+    eligible = [i for i in range(len(pool.sentences)) if reports(pool.sentences[i])]
     floor = FLOOR * float(scores.max()) if len(scores) else 0.0
-    remaining = {
-        i
-        for i in range(len(pool.sentences))
-        if scores[i] + (NEW_FIGURE_BONUS if _figures_of(pool.sentences[i]) else 0) >= floor
-    }
-    while remaining:
-        best, best_value = None, -math.inf
-        for i in list(remaining):
-            closest = max((float(sims[i][j]) for j in chosen), default=0.0)
-            if any(pool.related(i, j) for j in chosen) or used + _words(pool.sentences[i]) > words:
-                remaining.discard(i)
-                continue
-            value = (
-                scores[i]
-                - MMR_LAMBDA * max(0.0, closest - TOPICAL)
-                - OUTLET_DECAY * per_outlet[pool.sentences[i].outlet]
-            )
-            if _figures_of(pool.sentences[i]) - covered:
-                value += NEW_FIGURE_BONUS
-            if value > best_value:
-                best, best_value = i, value
-        if best is None:
-            break
-        chosen.append(best)
-        remaining.discard(best)
-        per_outlet[pool.sentences[best].outlet] += 1
-        covered |= _figures_of(pool.sentences[best])
-        used += _words(pool.sentences[best])
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(eligible, key=lambda i: -scores[i]):
+        by_outlet[pool.sentences[i].outlet].append(i)
+    for outlet in sorted(by_outlet, key=lambda o: -scores[by_outlet[o][0]]):
+        best = next((i for i in by_outlet[outlet] if scores[i] >= OUTLET_FLOOR * floor), None)
+        if best is not None and state.fits(best):
+            state.take(best)
+    bonus = {i: NEW_FIGURE_BONUS if _figures_of(pool.sentences[i]) else 0.0 for i in eligible}
+    state.fill([i for i in eligible if scores[i] + bonus[i] >= floor])
+    state.fill(eligible)
+    state.fill(eligible, strict=False)
     if not chosen and len(scores):  # every sentence is longer than the budget: still say something
         chosen.append(int(np.argmax(scores)))
     return chosen
+
+
+class _Picking:
+    """The greedy pick's state: what is chosen, the words used, the figures given, per-outlet counts."""
+
+    def __init__(self, pool: Pool, scores: np.ndarray, words: int, chosen: list[int]) -> None:
+        self.pool, self.scores, self.words, self.chosen = pool, scores, words, chosen
+        self.per_outlet: Counter[str] = Counter()
+        self.used = 0
+        self.covered: set[tuple[str, float]] = set()
+
+    def fits(self, i: int, strict: bool = True) -> bool:
+        """Not picked, within the budget, and not reporting what a picked sentence reports (strict:
+        nor anything close to it in meaning that shares a rare word)."""
+        same = self.pool.related if strict else self.pool.same_fact
+        return (
+            i not in self.chosen
+            and self.used + _words(self.pool.sentences[i]) <= self.words
+            and not any(same(i, j) for j in self.chosen)
+        )
+
+    def take(self, i: int) -> None:
+        self.chosen.append(i)
+        self.per_outlet[self.pool.sentences[i].outlet] += 1
+        self.covered |= _figures_of(self.pool.sentences[i])
+        self.used += _words(self.pool.sentences[i])
+
+    def fill(self, candidates: list[int], strict: bool = True) -> None:
+        """Take the best remaining candidate (MMR against the picks, spread across outlets) while any fits."""
+        sims = self.pool.similarity()
+        remaining = set(candidates)
+        while remaining:
+            best, best_value = None, -math.inf
+            for i in list(remaining):
+                if not self.fits(i, strict):
+                    remaining.discard(i)
+                    continue
+                closest = max((float(sims[i][j]) for j in self.chosen), default=0.0)
+                value = (
+                    self.scores[i]
+                    - MMR_LAMBDA * max(0.0, closest - TOPICAL)
+                    - OUTLET_DECAY * self.per_outlet[self.pool.sentences[i].outlet]
+                )
+                if _figures_of(self.pool.sentences[i]) - self.covered:
+                    value += NEW_FIGURE_BONUS
+                if value > best_value:
+                    best, best_value = i, value
+            if best is None:
+                return
+            self.take(best)
+            remaining.discard(best)
 
 
 def _figures_of(sentence: PoolSentence) -> set[tuple[str, float]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from qa.types import Citation
 
 WHAT_HAPPENED, WHO_SAID_WHAT = "What happened", "Who said what"
+FRAMED = "How outlets framed it"  # an outlet's own opinion, quoted and attributed, never stated as fact
 DIFFERENCES_TITLE = "Where the sources differ"
 
 

@@ -18,6 +18,7 @@ from importlib import resources
 import numpy as np
 
 from qa.answer.citations import resolve
+from qa.briefing.neutrality import label_end
 from qa.figures import figures
 from qa.index.corpus import Corpus
 from qa.text import split_sentences, terms
@@ -218,9 +219,10 @@ def build_pool(corpus: Corpus, articles: Sequence[Article], topic: str | None = 
         picked: list[tuple[int, int]] = []
         for start, end in content_spans(corpus, article.doc_id):
             content.setdefault(article.doc_id, []).append(text[start:end])
-            picked.extend(
-                span for span in split_sentences(text, start, end) if usable(text[span[0] : span[1]])
-            )
+            for a, b in split_sentences(text, start, end):
+                a += label_end(text[a:b])  # "Why it matters: ..." is quoted from after its label
+                if usable(text[a:b]):
+                    picked.append((a, b))
         picked = picked[:per_article]
         for position, (start, end) in enumerate(picked):
             hit = Hit.span(article, start, end)

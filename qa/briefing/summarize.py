@@ -26,10 +26,11 @@ import numpy as np
 
 from qa.answer.claims import check_statement
 from qa.briefing.differences import find_differences
-from qa.briefing.extractive import pick, sentence_scores, story_vector
+from qa.briefing.extractive import FLOOR, pick, sentence_scores, story_vector
 from qa.briefing.llm import llm_briefing
 from qa.briefing.loaded_language import unattributed
 from qa.briefing.model import (
+    FRAMED,
     WHAT_HAPPENED,
     WHO_SAID_WHAT,
     Briefing,
@@ -39,6 +40,7 @@ from qa.briefing.model import (
     OutletUse,
     Statement,
 )
+from qa.briefing.neutrality import opinion
 from qa.briefing.pool import (
     RELATED_WITH_RARE,
     SAME_FACT_WITH_WORDS,
@@ -59,6 +61,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEFAULT_WORDS = 250
 DIFFERENCES_SHARE = 0.6  # "Where the sources differ" gets up to this share of --words on top of the body
+# "How outlets framed it" takes at most this share of the body's words, in at most FRAMING_ITEMS quotes.
+FRAMING_SHARE, FRAMING_ITEMS = 0.25, 2
 # With --topic: hybrid search proposes articles (those whose best passage scores TOPIC_KEEP of the
 # best one), then an article stays if its sentence closest to the topic reaches TOPIC_RELATIVE of
 # the best article's (MiniLM cosine).
@@ -129,10 +133,13 @@ def summarize(
         if not offline:
             on_notice(NO_LLM_NOTICE)
         backend = "extractive"
-        statements = extractive_statements(pool, scores, words, corpus.article_text)
+        framed = framing_statements(pool, scores, int(words * FRAMING_SHARE), corpus.article_text)
+        budget = words - sum(len(f.text.split()) for f in framed)
+        statements = extractive_statements(pool, scores, budget, corpus.article_text) + framed
     statements = [corroborate(pool, s, corpus.article_text) for s in statements]
+    in_body = [c for s in statements for c in s.citations]
     differences = model_differences + find_differences(
-        pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences
+        pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences, in_body
     )
     statements, unsupported = checked_statements(statements, corpus.article_text)
     differences, one_sided = checked_differences(differences, corpus.article_text, pool.outlets)
@@ -228,6 +235,30 @@ def extractive_statements(
             text = f"{sentence.outlet} reported: “{text}”"
         statements.append(Statement(text, (cite(pool, i, article_text),), False, section_of(sentence.text)))
     return statements
+
+
+def framing_statements(
+    pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]
+) -> list[Statement]:
+    """ "How outlets framed it": the best on-story sentences the body keeps out as an outlet's own
+    opinion, quoted whole and attributed to it, one per outlet, at most FRAMING_ITEMS."""
+    floor = FLOOR * float(scores.max()) if len(scores) else 0.0
+    found: list[Statement] = []
+    outlets: set[str] = set()
+    used = 0
+    for i in sorted(range(len(pool.sentences)), key=lambda i: -scores[i]):
+        sentence = pool.sentences[i]
+        if len(found) >= FRAMING_ITEMS or len(pool.outlets) < 2:
+            break
+        if scores[i] < floor or sentence.outlet in outlets or not opinion(sentence.text):
+            continue
+        text = f"{sentence.outlet} wrote: “{sentence.text}”"
+        if used + len(text.split()) > words:
+            continue
+        found.append(Statement(text, (cite(pool, i, article_text),), False, FRAMED))
+        outlets.add(sentence.outlet)
+        used += len(text.split())
+    return found
 
 
 def _reading_order(pool: Pool, i: int) -> float:
