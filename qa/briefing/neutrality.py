@@ -23,7 +23,10 @@ import re
 
 from qa.briefing.loaded_language import quoted_spans, unattributed
 
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|mine|we|we're|we’re|us|our|ours)\b")
+# "us" only in lower case: "US" is the country.
+_FIRST_PERSON = re.compile(
+    r"\bI(?:['’](?:m|ve|d))?\b|\b(?i:me|my|mine|we|we['’]re|we['’]ve|our|ours)\b|\bus\b"
+)
 _SARCASM = re.compile(
     r"\b(?:so-called|so called|supposed(?:ly)?|it would (?:appear|seem)|of course|needless to say|"
     r"surprise,? surprise|yet again|as usual|predictably|laughabl[ey]|ironically|mind you|"
