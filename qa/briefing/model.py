@@ -65,6 +65,39 @@ class OutletUse:
 
 
 @dataclass(frozen=True)
+class Story:
+    """A group of the index's articles reporting the same event (see :mod:`qa.briefing.stories`)."""
+
+    number: int  # 1 = the largest
+    doc_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    title: str  # the title of its most central article
+    first: str  # earliest and latest publication dates ("" when none is known)
+    last: str
+
+
+@dataclass(frozen=True)
+class Considered:
+    """An article a briefing's selection looked at: kept, or left out and why."""
+
+    doc_id: str
+    outlet: str
+    title: str
+    relevance: float | None = None  # with --topic: its best sentence's cosine to the topic
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which articles a briefing covers and how they were chosen, so that none is left out silently."""
+
+    how: str  # "all", "topic" or "story"
+    kept: tuple[Considered, ...]
+    left_out: tuple[Considered, ...] = ()  # with --topic: proposed by search, but less about the topic
+    story: int | None = None  # the story briefed, when the index holds several
+    stories: tuple[Story, ...] = ()  # every story of the index, when it holds several
+
+
+@dataclass(frozen=True)
 class Briefing:
     """A neutral briefing: body, differences, loaded-language flags, outlets, and what was dropped."""
 
@@ -75,3 +108,4 @@ class Briefing:
     loaded_terms: tuple[Flag, ...]
     outlets: tuple[OutletUse, ...]
     dropped: tuple[Dropped, ...] = ()
+    selection: Selection | None = None

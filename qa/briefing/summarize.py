@@ -34,10 +34,12 @@ from qa.briefing.model import (
     WHAT_HAPPENED,
     WHO_SAID_WHAT,
     Briefing,
+    Considered,
     Difference,
     Dropped,
     Flag,
     OutletUse,
+    Selection,
     Statement,
 )
 from qa.briefing.neutrality import opinion
@@ -50,6 +52,7 @@ from qa.briefing.pool import (
     outlet_key,
     pool_index,
 )
+from qa.briefing.stories import find_stories
 from qa.errors import QAError
 from qa.index.corpus import Corpus
 from qa.index.search import search
@@ -63,10 +66,11 @@ DEFAULT_WORDS = 250
 DIFFERENCES_SHARE = 0.6  # "Where the sources differ" gets up to this share of --words on top of the body
 # "How outlets framed it" takes at most this share of the body's words, in at most FRAMING_ITEMS quotes.
 FRAMING_SHARE, FRAMING_ITEMS = 0.25, 2
-# With --topic: hybrid search proposes articles (those whose best passage scores TOPIC_KEEP of the
-# best one), then an article stays if its sentence closest to the topic reaches TOPIC_RELATIVE of
-# the best article's (MiniLM cosine).
-TOPIC_KEEP, TOPIC_RELATIVE = 0.5, 0.7
+# With --topic: hybrid search proposes articles (those whose best passage scores TOPIC_PROPOSE of the
+# best one, at most TOPIC_CANDIDATES), then an article stays if its sentence closest to the topic
+# reaches TOPIC_RELATIVE of the best article's (MiniLM cosine). Proposing generously and deciding by
+# sentences keeps an outlet whose one relevant line a whole-passage score undersells.
+TOPIC_PROPOSE, TOPIC_CANDIDATES, TOPIC_RELATIVE = 0.2, 40, 0.7
 # A topic whose closest sentence is less similar than this (MiniLM cosine) matches nothing here:
 # unrelated topics measured 0.10-0.25 on the seeds, related ones (even one word: "Canada") 0.30+.
 TOPIC_MIN_SIMILARITY = 0.27
@@ -88,22 +92,23 @@ def summarize(
     offline: bool = False,
     client: openai.OpenAI | None = None,
     on_notice: Callable[[str], None] = lambda message: None,
+    story: int | None = None,
 ) -> Briefing:
-    """Write a briefing of the indexed articles (or those matching ``topic``), about ``words`` long.
+    """Write a briefing of one story of the index (or of the articles matching ``topic``), ``words`` long.
 
+    Without a topic, the index's articles are grouped into stories (:mod:`qa.briefing.stories`):
+    ``story`` picks one, else the largest is briefed and the others are named on ``on_notice``.
     The LLM writes it when ``client`` is given, or when one is configured and not ``offline``;
     otherwise the extractive briefing is written (said on ``on_notice`` unless ``offline``).
     """
     topic = topic.strip() if topic and topic.strip() else None
-    articles = select_articles(corpus, topic)
-    pool = build_pool(corpus, articles, topic)
-    if topic and pool.sentences:
-        relevance = pool.topic_relevance()
-        best = max(relevance.values())
-        # Search always returns something; an absolute bar tells "nothing about this" apart.
-        if best < TOPIC_MIN_SIMILARITY:
-            raise QAError(f"No indexed article is about {topic!r}: try other words, or leave --topic out.")
-        pool = pool.subset({d for d, r in relevance.items() if r >= TOPIC_RELATIVE * best})
+    if topic and story is not None:
+        raise QAError("Choose the articles by --topic or by --story, not both.")
+    if topic:
+        pool, selection = _by_topic(corpus, topic)
+    else:
+        articles, selection = _by_story(corpus, story, on_notice)
+        pool = build_pool(corpus, articles)
     if not pool.sentences:
         raise QAError(
             "The selected articles have no reporting sentences "
@@ -152,6 +157,7 @@ def summarize(
         tuple(flag_loaded(statements, differences)),
         tuple(outlet_uses(pool, statements, differences)),
         tuple(dropped),
+        selection,
     )
 
 
@@ -196,23 +202,70 @@ def _not_supported(problems: Sequence[str]) -> str:
     return "not supported by its citations: " + "; ".join(problems)
 
 
-def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
-    """Every indexed article, or with a topic those whose best passage is close to the best match."""
+def _considered(article: Article, relevance: float | None = None) -> Considered:
+    return Considered(article.doc_id, outlet_key(article), article.title, relevance)
+
+
+def _by_story(
+    corpus: Corpus, story: int | None, on_notice: Callable[[str], None]
+) -> tuple[list[Article], Selection]:
+    """Every article when the index holds one story; else the chosen story's (or the largest's)."""
     corpus.require_articles()
-    doc_ids = [s.doc_id for s in corpus.store.sources()]
-    if topic:
-        hits = search(corpus, topic, k=min(100, max(12, 3 * len(doc_ids))))
-        best: dict[str, float] = {}
-        for hit in hits:
-            best[hit.doc_id] = max(best.get(hit.doc_id, 0.0), hit.score)
-        if not best:
-            raise QAError(
-                f"No indexed article matches the topic {topic!r}: try other words, or leave --topic out."
-            )
-        top = max(best.values())
-        doc_ids = [d for d in doc_ids if best.get(d, 0.0) >= TOPIC_KEEP * top]
-    articles = [corpus.store.article(d) for d in doc_ids]
-    return [a for a in articles if a is not None]
+    stories = find_stories(corpus)
+    if story is not None and not 1 <= story <= len(stories):
+        raise QAError(f"There is no story {story}: the index holds {len(stories)} (see `qa stories`).")
+    if len(stories) <= 1:
+        articles = _articles(corpus, [d for s in stories for d in s.doc_ids])
+        return articles, Selection("all", tuple(_considered(a) for a in articles))
+    chosen = stories[(story or 1) - 1]
+    if story is None:
+        on_notice(
+            f"The index holds {len(stories)} stories; briefing the largest, “{chosen.title}” "
+            f"({len(chosen.doc_ids)} articles). `qa stories` lists them; pick one with --story N."
+        )
+    articles = _articles(corpus, list(chosen.doc_ids))
+    kept = tuple(_considered(a) for a in articles)
+    return articles, Selection("story", kept, (), chosen.number, tuple(stories))
+
+
+def _articles(corpus: Corpus, doc_ids: Sequence[str]) -> list[Article]:
+    found = [corpus.store.article(d) for d in doc_ids]
+    return [a for a in found if a is not None]
+
+
+def _by_topic(corpus: Corpus, topic: str) -> tuple[Pool, Selection]:
+    """The articles about ``topic``: search proposes them, their sentences' closeness to it decides.
+
+    An article is kept when its sentence closest to the topic reaches TOPIC_MIN_SIMILARITY and
+    TOPIC_RELATIVE of the best article's; the others search proposed are listed as left out.
+    """
+    corpus.require_articles()
+    count = corpus.store.article_count()
+    hits = search(corpus, topic, k=min(100, max(12, 3 * count)))
+    best: dict[str, float] = {}
+    for hit in hits:
+        best[hit.doc_id] = max(best.get(hit.doc_id, 0.0), hit.score)
+    if not best:
+        raise QAError(
+            f"No indexed article matches the topic {topic!r}: try other words, or leave --topic out."
+        )
+    top = max(best.values())
+    proposed = sorted((d for d in best if best[d] >= TOPIC_PROPOSE * top), key=lambda d: -best[d])
+    articles = _articles(corpus, proposed[:TOPIC_CANDIDATES])
+    pool = build_pool(corpus, articles, topic)
+    relevance = pool.topic_relevance() if pool.sentences else {}
+    closest = max(relevance.values(), default=0.0)
+    # Search always returns something; an absolute bar tells "nothing about this" apart.
+    if closest < TOPIC_MIN_SIMILARITY:
+        raise QAError(f"No indexed article is about {topic!r}: try other words, or leave --topic out.")
+    bar = max(TOPIC_MIN_SIMILARITY, TOPIC_RELATIVE * closest)
+    kept = {d for d, r in relevance.items() if r >= bar}
+    selection = Selection(
+        "topic",
+        tuple(_considered(a, relevance[a.doc_id]) for a in articles if a.doc_id in kept),
+        tuple(_considered(a, relevance.get(a.doc_id)) for a in articles if a.doc_id not in kept),
+    )
+    return pool.subset(kept), selection
 
 
 def section_of(text: str) -> str:
