@@ -478,8 +478,8 @@ def _f(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "n/a" if value is None else f"{value:.{digits}%}"
 
 
 def summary_row(r: dict[str, Any]) -> tuple[str, str, str, str, str, bool | None]:
@@ -492,7 +492,7 @@ def summary_row(r: dict[str, Any]) -> tuple[str, str, str, str, str, bool | None
         f"offline briefing vs the AllSides editors' roundups, held split ({h['events']} events): body / W, "
         "every outlet cited in the body, ROUGE-1, false only-X figures, strong words per 100",
         f"{_f(h['body_ratio'], 2)} / {_pct(h['all_outlets_in_body'])} / {_f(h['rouge1'])} / "
-        f"{_pct(h['only_false_share'])} ({h['only_false']}/{h['only_items']}) / {_f(h['charge'], 2)}",
+        f"{_pct(h['only_false_share'], 1)} ({h['only_false']}/{h['only_items']}) / {_f(h['charge'], 2)}",
         f"lead baseline: ROUGE-1 {_f(h['lead_rouge1'])}, strong words {_f(h['lead_charge'], 2)}",
         f"≥ {TARGETS['body_ratio']} / ≥ {TARGETS['all_outlets_in_body']:.0%} / ≥ lead / "
         f"≤ {TARGETS['false_only_share']:.0%} / ≤ lead (held and all)",
@@ -517,7 +517,7 @@ _AGGREGATE_ROWS: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = 
     (
         "false only-X figure items: false / checked",
         "false_only",
-        lambda a: f"{a['only_false']} / {a['only_items']} ({_pct(a['only_false_share'])})",
+        lambda a: f"{a['only_false']} / {a['only_items']} ({_pct(a['only_false_share'], 1)})",
     ),
     (
         "… of which “Only X gives the figure” / “give different figures”",
@@ -596,7 +596,7 @@ def section(r: dict[str, Any]) -> list[str]:
     if false_items:
         out += ["| event | split | item | where the figure is too |", "|---|---|---|---|"]
         for row, item in false_items:
-            where = "; ".join(f"{f['outlet']}: “…{f['context']}…”" for f in item["found"])
+            where = "; ".join(_where(item["found"]))
             out.append(f"| {row['event']} | {row['split']} | {_cell(item['text'])} | {_cell(where)} |")
     else:
         out.append("None.")
@@ -605,6 +605,17 @@ def section(r: dict[str, Any]) -> list[str]:
         out += ["", "Items of a checked kind the script could not parse (counted as not false):", ""]
         out += [f"- {event}: {_cell(text)}" for event, text in unparsed]
     return out
+
+
+def _where(found: Sequence[dict[str, str]]) -> list[str]:
+    """Per outlet, the figures found in its text and the first one's context (one line per outlet)."""
+    by_outlet: dict[str, list[dict[str, str]]] = {}
+    for f in found:
+        by_outlet.setdefault(f["outlet"], []).append(f)
+    return [
+        f"{outlet} ({', '.join(dict.fromkeys(f['as'] for f in fs))}): “…{fs[0]['context']}…”"
+        for outlet, fs in by_outlet.items()
+    ]
 
 
 def _cell(text: str) -> str:
