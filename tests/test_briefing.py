@@ -133,7 +133,13 @@ def test_cli_summarize_json_contract(run_cli, seed_index_dir: Path) -> None:
     code, out, err = run_cli("summarize", "--offline", "--json", "--index", str(seed_index_dir))
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"topic", "backend", "sentences", "differences", "loaded_terms", "outlets", "dropped"}
+    assert set(doc) == {
+        *("topic", "backend", "sentences", "differences", "loaded_terms", "outlets", "dropped"),
+        "selection",
+    }
+    # The seeds are one story: every article is briefed, and the selection says so.
+    assert doc["selection"]["how"] == "all" and doc["selection"]["left_out"] == []
+    assert {c["doc_id"] for c in doc["selection"]["kept"]} == {GLOBAL_NEWS, UNNAMED}
     assert set(doc["sentences"][0]) == {
         "text",
         "citations",

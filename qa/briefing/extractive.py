@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from qa.briefing.loaded_language import find_terms, quoted_spans
-from qa.briefing.neutrality import NOT_THE_STORY, opinion, stands_alone
+from qa.briefing.neutrality import DANGLING, NOT_THE_STORY, opinion, stands_alone
 from qa.briefing.pool import Pool, PoolSentence, unit
 from qa.figures import figures
 from qa.text import terms
@@ -42,6 +42,7 @@ W_AFFECT = 0.5
 W_TOPIC = 1.5  # with --topic: similarity to the topic, added on top; large, so the topic steers the picks
 FLOOR = 0.35  # the second pass picks no sentence scoring under this share of the best sentence's score
 OUTLET_FLOOR = 0.5  # an outlet's best sentence is picked first if it reaches this share of FLOOR
+OVER_BUDGET = 0.1  # the last pass may go this share over the budget ("about N words")
 OWN_VOICE_PENALTY = 0.25  # per charged term not attributed
 QUOTED_CHARGE_PENALTY = 0.03  # per charged term inside a quote or a reporting clause
 DANGLING_PENALTY = 0.15
@@ -149,16 +150,36 @@ def reports(sentence: PoolSentence) -> bool:
     return not opinion(text) and stands_alone(text) and not NOT_THE_STORY.search(text)
 
 
-def pick(pool: Pool, scores: np.ndarray, words: int) -> list[int]:
-    """Greedy, diverse pick of reporting sentences whose lengths add up to at most ``words``.
+def antecedent(pool: Pool, i: int) -> int | None:
+    """For a sentence that points back ("It was the first …"), the reporting sentence before it in its
+    article, which a statement then quotes with it; None when it needs none or has none."""
+    sentence = pool.sentences[i]
+    text = sentence.text
+    if not DANGLING.match(text) or opinion(text) or NOT_THE_STORY.search(text):
+        return None
+    if not stands_alone(DANGLING.sub("X", text, count=1)):
+        return None  # it has a relative time word too
+    before = i - 1
+    if before < 0 or pool.sentences[before].doc_id != sentence.doc_id:
+        return None
+    if pool.sentences[before].position != sentence.position - 1 or not reports(pool.sentences[before]):
+        return None
+    return before
 
-    Three passes: first each outlet's best sentence, so that every outlet reporting on the story is
-    cited; then the best sentences above FLOOR; then, while the budget has room, the rest (a
-    briefing uses the length asked for as long as there is reporting that says something new).
+
+def pick(pool: Pool, scores: np.ndarray, words: int) -> list[tuple[int, ...]]:
+    """Greedy, diverse pick of reporting sentences whose lengths add up to about ``words``.
+
+    Each pick is a statement: one sentence, or a sentence that points back together with the one before
+    it. Three passes: first each outlet's best sentence, so that every outlet reporting on the story is
+    cited; then the best sentences above FLOOR; then, while the budget has room, the rest (a briefing
+    uses the length asked for, up to OVER_BUDGET more, as long as there is reporting that says
+    something new).
     """
-    chosen: list[int] = []
-    state = _Picking(pool, scores, words, chosen)
-    eligible = [i for i in range(len(pool.sentences)) if reports(pool.sentences[i])]
+    state = _Picking(pool, scores, words)
+    joined = {i: j for i in range(len(pool.sentences)) if (j := antecedent(pool, i)) is not None}
+    eligible = [i for i in range(len(pool.sentences)) if reports(pool.sentences[i]) or i in joined]
+    state.joined = joined
     floor = FLOOR * float(scores.max()) if len(scores) else 0.0
     by_outlet: dict[str, list[int]] = defaultdict(list)
     for i in sorted(eligible, key=lambda i: -scores[i]):
@@ -171,35 +192,47 @@ def pick(pool: Pool, scores: np.ndarray, words: int) -> list[int]:
     state.fill([i for i in eligible if scores[i] + bonus[i] >= floor])
     state.fill(eligible)
     state.fill(eligible, strict=False)
-    if not chosen and len(scores):  # every sentence is longer than the budget: still say something
-        chosen.append(int(np.argmax(scores)))
-    return chosen
+    if not state.chosen and len(scores):  # every sentence is longer than the budget: still say something
+        state.chosen.append(int(np.argmax(scores)))
+    # A statement per pick: a sentence taken with its antecedent is quoted with it, once.
+    leads = {joined[i] for i in state.chosen if i in joined}
+    return [(joined[i], i) if i in joined else (i,) for i in state.chosen if i not in leads]
 
 
 class _Picking:
     """The greedy pick's state: what is chosen, the words used, the figures given, per-outlet counts."""
 
-    def __init__(self, pool: Pool, scores: np.ndarray, words: int, chosen: list[int]) -> None:
-        self.pool, self.scores, self.words, self.chosen = pool, scores, words, chosen
+    def __init__(self, pool: Pool, scores: np.ndarray, words: int) -> None:
+        self.pool, self.scores, self.words = pool, scores, words
+        self.chosen: list[int] = []
+        self.joined: dict[int, int] = {}  # sentence -> the antecedent it is quoted with
         self.per_outlet: Counter[str] = Counter()
         self.used = 0
         self.covered: set[tuple[str, float]] = set()
+
+    def _members(self, i: int) -> list[int]:
+        return [self.joined[i], i] if i in self.joined else [i]
 
     def fits(self, i: int, strict: bool = True) -> bool:
         """Not picked, within the budget, and not reporting what a picked sentence reports (strict:
         nor anything close to it in meaning that shares a rare word)."""
         same = self.pool.related if strict else self.pool.same_fact
+        members = [m for m in self._members(i) if m not in self.chosen]
+        budget = self.words if strict else self.words * (1 + OVER_BUDGET)
         return (
             i not in self.chosen
-            and self.used + _words(self.pool.sentences[i]) <= self.words
-            and not any(same(i, j) for j in self.chosen)
+            and self.used + sum(_words(self.pool.sentences[m]) for m in members) <= budget
+            and not any(same(m, j) for m in members for j in self.chosen if j not in self._members(i))
         )
 
     def take(self, i: int) -> None:
-        self.chosen.append(i)
-        self.per_outlet[self.pool.sentences[i].outlet] += 1
-        self.covered |= _figures_of(self.pool.sentences[i])
-        self.used += _words(self.pool.sentences[i])
+        for m in self._members(i):
+            if m in self.chosen:
+                continue
+            self.chosen.append(m)
+            self.per_outlet[self.pool.sentences[m].outlet] += 1
+            self.covered |= _figures_of(self.pool.sentences[m])
+            self.used += _words(self.pool.sentences[m])
 
     def fill(self, candidates: list[int], strict: bool = True) -> None:
         """Take the best remaining candidate (MMR against the picks, spread across outlets) while any fits."""

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.answer.citations import resolve
 from qa.answer.claims import check_statement
 from qa.briefing.differences import find_differences
 from qa.briefing.extractive import FLOOR, pick, sentence_scores, story_vector
@@ -276,18 +277,24 @@ def section_of(text: str) -> str:
 def extractive_statements(
     pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]
 ) -> list[Statement]:
-    """The offline body: picked sentences, quoted exactly, grouped and in reading order."""
-    chosen = pick(pool, scores, words)
+    """The offline body: picked sentences, quoted exactly, grouped and in reading order.
+
+    A sentence that points back ("It was the first …") is quoted with the one before it, as one span.
+    """
     statements = []
-    for i in sorted(
-        chosen, key=lambda i: (section_of(pool.sentences[i].text) != WHAT_HAPPENED, _reading_order(pool, i))
+    for unit in sorted(
+        pick(pool, scores, words),
+        key=lambda u: (section_of(_text(pool, u)) != WHAT_HAPPENED, _reading_order(pool, u[0])),
     ):
-        sentence = pool.sentences[i]
-        text = sentence.text
-        if unattributed(text):  # the outlet's own charged words: say whose they are
-            text = f"{sentence.outlet} reported: “{text}”"
-        statements.append(Statement(text, (cite(pool, i, article_text),), False, section_of(sentence.text)))
+        first, last = pool.sentences[unit[0]].hit, pool.sentences[unit[-1]].hit
+        text = article_text(first.doc_id)[first.start : last.end]
+        citation = resolve(text, [replace(first, end=last.end, text=text)], "P1", article_text)
+        statements.append(Statement(text, (citation,), False, section_of(text)))
     return statements
+
+
+def _text(pool: Pool, unit: tuple[int, ...]) -> str:
+    return " ".join(pool.sentences[i].text for i in unit)
 
 
 def framing_statements(
