@@ -147,6 +147,7 @@ def test_cli_summarize_json_contract(run_cli, seed_index_dir: Path) -> None:
         "section",
         "supported",
         "problems",
+        "times",
     }
     assert all(s["supported"] and s["problems"] == [] for s in doc["sentences"])
     assert set(doc["differences"][0]) == {"text", "citations", "kind"}

@@ -34,7 +34,8 @@ from qa.briefing.pool import Pool, PoolSentence, unit
 from qa.figures import figures
 from qa.text import terms
 
-W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.15
+# W_LEAD, MMR_LAMBDA and OUTLET_DECAY were set on the tune half of bench item 12 (bench/briefings.py).
+W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.8
 NEW_FIGURE_BONUS = 0.2  # for a sentence giving a figure ("168 lawmakers") no picked sentence gives yet
 # Times the sentence's register (MiniLM: emotive minus neutral anchor phrases, see
 # qa/data/affect_anchors.txt); chosen on the AllSides benchmark (bench/arousal.py).
@@ -50,9 +51,9 @@ DANGLING_PENALTY = 0.15
 # second, and direct quotes are where a speaker's emotion lives.
 QUOTE_PENALTY = 0.15
 LONG_PENALTY, LONG_WORDS = 0.05, 40
-MMR_LAMBDA = 1.0  # weight of similarity to what is already picked, above the topical baseline
+MMR_LAMBDA = 0.0  # weight of similarity to what is already picked, above the topical baseline
 TOPICAL = 0.45  # cosine that any two sentences about the same story tend to reach
-OUTLET_DECAY = 0.1  # subtracted per sentence already picked from the same outlet
+OUTLET_DECAY = 0.0  # subtracted per sentence already picked from the same outlet
 
 _DANGLING = re.compile(
     r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|"
@@ -144,10 +145,13 @@ def story_vector(pool: Pool) -> np.ndarray:
     return anchor
 
 
-def reports(sentence: PoolSentence) -> bool:
-    """Whether a sentence may stand in the body: it reports, stands alone, and is about the story."""
+def reports(sentence: PoolSentence, published: str = "") -> bool:
+    """Whether a sentence may stand in the body: it reports, stands alone, and is about the story.
+
+    ``published``: its article's date, which resolves its relative time words ("today").
+    """
     text = sentence.text
-    return not opinion(text) and stands_alone(text) and not NOT_THE_STORY.search(text)
+    return not opinion(text) and stands_alone(text, published) and not NOT_THE_STORY.search(text)
 
 
 def antecedent(pool: Pool, i: int) -> int | None:
@@ -155,16 +159,17 @@ def antecedent(pool: Pool, i: int) -> int | None:
     article, which a statement then quotes with it; None when it needs none or has none."""
     sentence = pool.sentences[i]
     text = sentence.text
+    published = pool.published(sentence.doc_id)
     if not DANGLING.match(text) or opinion(text) or NOT_THE_STORY.search(text):
         return None
-    if not stands_alone(DANGLING.sub("X", text, count=1)):
-        return None  # it has a relative time word too
+    if not stands_alone(DANGLING.sub("X", text, count=1), published):
+        return None  # it has a relative time word its article's date cannot resolve
     before = i - 1
     if before < 0 or pool.sentences[before].doc_id != sentence.doc_id:
         return None
-    if pool.sentences[before].position != sentence.position - 1 or not reports(pool.sentences[before]):
+    if pool.sentences[before].position != sentence.position - 1:
         return None
-    return before
+    return before if reports(pool.sentences[before], published) else None
 
 
 def pick(pool: Pool, scores: np.ndarray, words: int) -> list[tuple[int, ...]]:
@@ -178,7 +183,11 @@ def pick(pool: Pool, scores: np.ndarray, words: int) -> list[tuple[int, ...]]:
     """
     state = _Picking(pool, scores, words)
     joined = {i: j for i in range(len(pool.sentences)) if (j := antecedent(pool, i)) is not None}
-    eligible = [i for i in range(len(pool.sentences)) if reports(pool.sentences[i]) or i in joined]
+    eligible = [
+        i
+        for i, sentence in enumerate(pool.sentences)
+        if reports(sentence, pool.published(sentence.doc_id)) or i in joined
+    ]
     state.joined = joined
     floor = FLOOR * float(scores.max()) if len(scores) else 0.0
     by_outlet: dict[str, list[int]] = defaultdict(list)

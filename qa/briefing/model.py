@@ -22,6 +22,8 @@ class Statement:
     # What the claim check (qa.answer.claims) found; an unsupported sentence is moved to `dropped`.
     supported: bool = True
     problems: tuple[str, ...] = ()
+    # Its relative time words and what they mean on the article's date: (("yesterday", "2021-10-13"),).
+    times: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,55 @@ def opinion(text: str) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def stands_alone(text: str) -> bool:
-    """Whether a sentence can be read without the one before it and without the article's date."""
-    own = _outside_quotes(text)
-    return not DANGLING.match(text) and not _RELATIVE_TIME.search(own)
+def stands_alone(text: str, published: str = "") -> bool:
+    """Whether a sentence can be read without the one before it, and its relative time words
+    ("today") resolved: they need the article's date (``published``, YYYY-MM-DD)."""
+    if DANGLING.match(text):
+        return False
+    return not relative_times(text) or bool(resolve_times(text, published))
+
+
+def relative_times(text: str) -> list[str]:
+    """The relative time words of a sentence in its own voice ("today", "last week")."""
+    return [m.group() for m in _RELATIVE_TIME.finditer(_outside_quotes(text))]
+
+
+_OFFSETS = {"yesterday": -1, "tomorrow": 1, "last night": -1}
+_WEEKS = {
+    "this week": "the week of",
+    "this weekend": "the weekend of",
+    "last week": "the week before",
+    "last weekend": "the weekend before",
+    "next week": "the week after",
+    "earlier this week": "the week of",
+    "later this week": "the week of",
+}
+
+
+def resolve_times(text: str, published: str) -> tuple[tuple[str, str], ...]:
+    """Each relative time word with what it means on the article's date: ("yesterday", "2021-10-13").
+
+    Empty when the sentence has none it can resolve: no date, or a word with no fixed day ("currently").
+    """
+    import datetime as dt
+
+    words = relative_times(text)
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return ()
+    out = []
+    for word in words:
+        low = word.lower()
+        if low in _OFFSETS:
+            out.append((word, (day + dt.timedelta(days=_OFFSETS[low])).isoformat()))
+        elif low in _WEEKS:
+            out.append((word, f"{_WEEKS[low]} {day.isoformat()}"))
+        elif low in ("right now", "currently"):
+            return ()
+        else:  # today, tonight, this morning, earlier today ...
+            out.append((word, day.isoformat()))
+    return tuple(out)
 
 
 def label_end(text: str) -> int:

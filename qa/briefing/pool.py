@@ -97,6 +97,10 @@ class Pool:
             joined.setdefault(outlet_key(a), []).append(self.doc_content.get(a.doc_id, ""))
         return {o: "\n".join(parts) for o, parts in joined.items()}
 
+    def published(self, doc_id: str) -> str:
+        """An article's publication date as stored ("" when unknown)."""
+        return next((a.published for a in self.articles if a.doc_id == doc_id), "")
+
     def topic_relevance(self) -> dict[str, float]:
         """doc_id -> the best similarity of any of its sentences to the topic (needs a topic)."""
         assert self.topic_vector is not None

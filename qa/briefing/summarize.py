@@ -43,7 +43,7 @@ from qa.briefing.model import (
     Selection,
     Statement,
 )
-from qa.briefing.neutrality import opinion
+from qa.briefing.neutrality import opinion, resolve_times
 from qa.briefing.pool import (
     RELATED_WITH_RARE,
     SAME_FACT_WITH_WORDS,
@@ -289,7 +289,8 @@ def extractive_statements(
         first, last = pool.sentences[unit[0]].hit, pool.sentences[unit[-1]].hit
         text = article_text(first.doc_id)[first.start : last.end]
         citation = resolve(text, [replace(first, end=last.end, text=text)], "P1", article_text)
-        statements.append(Statement(text, (citation,), False, section_of(text)))
+        times = resolve_times(text, pool.published(first.doc_id))
+        statements.append(Statement(text, (citation,), False, section_of(text), times=times))
     return statements
 
 
@@ -347,7 +348,7 @@ def corroborate(pool: Pool, statement: Statement, article_text: Callable[[str], 
             if s.outlet != pool.sentences[i].outlet and sims[i][j] >= RELATED_WITH_RARE
         )
     single = len(pool.outlets) > 1 and len(outlets) == 1 and not maybe_elsewhere
-    return Statement(statement.text, tuple(citations), single, statement.section)
+    return replace(statement, citations=tuple(citations), single_outlet=single)
 
 
 def _same_fact_elsewhere(pool: Pool, i: int) -> list[tuple[str, int]]:

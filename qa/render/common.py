@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from qa.briefing.model import DIFFERENCES_TITLE, Briefing, Selection, Story
+from qa.briefing.model import DIFFERENCES_TITLE, Briefing, Selection, Statement, Story
 from qa.types import Citation
 
 UNVERIFIED = "UNVERIFIED: quote not found in the passages shown"
@@ -43,6 +43,11 @@ def _only(b: Briefing, i: int) -> str:
     return f" (only {outlet})" if s.single_outlet else ""
 
 
+def _times(s: Statement) -> str:
+    """What its relative time words mean: " (“yesterday”: 2021-10-13)"."""
+    return "".join(f" (“{word}”: {means})" for word, means in s.times)
+
+
 def _flag_note(b: Briefing, where: str, index: int) -> str:
     terms = [f"“{f.term}”" for f in b.loaded_terms if f.where == where and f.index == index]
     return f" [unattributed: {', '.join(terms)}]" if terms else ""
@@ -66,7 +71,7 @@ def briefing_lines(b: Briefing, markdown: bool, citation: Callable[[int, Citatio
         for i in items:
             s = b.sentences[i]
             note = _flag_note(b, "sentences", i)
-            lines.append(f"{bullet}{s.text} {numbers.marks(s.citations)}{_only(b, i)}{note}")
+            lines.append(f"{bullet}{s.text} {numbers.marks(s.citations)}{_only(b, i)}{_times(s)}{note}")
     if b.differences:
         lines += ["", f"{h2}{DIFFERENCES_TITLE}", ""]
         for i, d in enumerate(b.differences):

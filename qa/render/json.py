@@ -82,6 +82,7 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
                 "section": s.section,
                 "supported": s.supported,
                 "problems": list(s.problems),
+                "times": [{"word": word, "means": means} for word, means in s.times],
             }
             for s in b.sentences
         ],
