@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from qa.briefing.differences import states
 from qa.briefing.model import Briefing
 from qa.briefing.neutrality import NOT_THE_STORY
-from qa.briefing.pool import compatible_figures
+from qa.briefing.pool import compatible_calendar, compatible_figures
 from qa.briefing.summarize import summarize
 from qa.figures import figures, same_value
 from qa.index.corpus import Corpus
@@ -122,6 +122,13 @@ def test_different_tallies_conflict_and_never_corroborate(tmp_path: Path) -> Non
     for statement in briefing.sentences:
         if "voted" in statement.text:
             assert len(statement.citations) == 1  # "6-3" is not corroborated by "7-2"
+
+
+def test_a_corroboration_never_gives_another_day() -> None:
+    assert not compatible_calendar("The council voted on Tuesday.", "The council voted on Friday.")
+    assert compatible_calendar("The council voted on Tuesday.", "The council voted on Tuesday night.")
+    assert compatible_calendar("The council voted on Tuesday.", "The council voted to approve it.")
+    assert not compatible_calendar("The law took effect in September.", "The law took effect in May 2021.")
 
 
 def test_figures_of_different_years_are_different_quantities(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from qa.answer.citations import resolve
 from qa.briefing.neutrality import label_end
-from qa.figures import figures
+from qa.figures import calendar, figures
 from qa.index.corpus import Corpus
 from qa.text import split_sentences, terms
 from qa.types import Article, Citation, Hit
@@ -158,7 +158,7 @@ class Pool:
 def same_fact(similarity: float, a: str, b: str) -> bool:
     """Two sentences report the same thing: near-identical meaning, or close meaning with many
     shared content words; and never when they give different figures for the same thing."""
-    if similarity < SAME_FACT_WITH_WORDS or not compatible_figures(a, b):
+    if similarity < SAME_FACT_WITH_WORDS or not compatible_figures(a, b) or not compatible_calendar(a, b):
         return False
     if similarity >= SAME_FACT_AT:
         return True
@@ -180,6 +180,17 @@ def compatible_figures(a: str, b: str) -> bool:
         if same_unit and not any(x.agrees(y) for y in same_unit):
             return False
     return True
+
+
+def compatible_calendar(a: str, b: str) -> bool:
+    """False when both texts name weekdays (or months) and none in common: "on Tuesday" / "on Friday"."""
+    days_a, days_b = _calendar_names(a), _calendar_names(b)
+    return all(not (x and y) or bool(x & y) for x, y in zip(days_a, days_b, strict=True))
+
+
+def _calendar_names(text: str) -> tuple[set[str], set[str]]:
+    words = calendar(text)
+    return {w.name for w in words if w.is_weekday}, {w.name for w in words if not w.is_weekday}
 
 
 def outlet_key(article: Article) -> str:

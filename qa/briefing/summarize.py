@@ -50,6 +50,8 @@ from qa.briefing.pool import (
     Pool,
     build_pool,
     cite,
+    compatible_calendar,
+    compatible_figures,
     outlet_key,
     pool_index,
 )
@@ -339,7 +341,13 @@ def corroborate(pool: Pool, statement: Statement, article_text: Callable[[str], 
             maybe_elsewhere = True  # not in the pool: no basis to say no one else reports it
             continue
         for outlet, j in _same_fact_elsewhere(pool, i):
-            if outlet not in outlets:
+            if outlet in outlets:
+                continue
+            # A corroboration agrees with the statement itself, not only with the sentence it was found
+            # from (a statement may quote two): no other figure or day for the same thing.
+            if compatible_figures(statement.text, pool.sentences[j].text) and compatible_calendar(
+                statement.text, pool.sentences[j].text
+            ):
                 citations.append(cite(pool, j, article_text))
                 outlets.add(outlet)
         maybe_elsewhere = maybe_elsewhere or any(
