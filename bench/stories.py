@@ -19,10 +19,7 @@ Usage: ``python -m bench.stories`` (stores the result, re-renders RESULTS.md) or
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -51,16 +48,8 @@ def run(work: Path, corpus_index: Path | None = None) -> dict[str, Any] | None:
     import datetime as dt
 
     from qa.briefing import stories
-    from qa.config import load_settings
-    from qa.evaluation.runner import open_set_corpus
-    from qa.index.corpus import Corpus
 
-    if corpus_index is not None:
-        corpus = Corpus(load_settings(env={}, dotenv=None, index=corpus_index))
-    else:
-        settings = load_settings(env={}, dotenv=None, index=work / "allsides")
-        corpus = open_set_corpus(settings, [common.write_corpus(work / "base.jsonl")], lambda message: None)
-    with corpus:
+    with common.allsides_corpus(work, corpus_index) as corpus:
         found = (corpus.store.article(s.doc_id) for s in corpus.store.sources())
         articles = [a for a in found if a is not None and a.doc_id.startswith("as-")]
         vectors = stories.article_vectors(corpus, articles)
@@ -156,19 +145,8 @@ def section(r: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--print", action="store_true", help="print the JSON; do not store it")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="qa-bench-stories-") as tmp:
-        result = run(Path(tmp))
-    if result is None:
-        print("skipped: the AllSides corpus is not beside the project")
-        return 0
-    if args.print:
-        print(json.dumps(result, indent=1, default=str))
-    else:
-        print(f"stored in {common.save_item('stories', result)}")
-    return 0 if result["pass"] else 1
+    """Run the item and store it in bench/results.json (``--print``: print the JSON instead)."""
+    return common.item_main("stories", "bench.stories", __doc__ or "", run, argv)
 
 
 if __name__ == "__main__":
