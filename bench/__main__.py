@@ -7,8 +7,11 @@ python -m bench.sentences       # item 8 alone (~30 s): merged into results.json
 python -m bench --only large    # item 9: one multi-MB article vs the bare embedder on its chunks (~4 min)
 python -m bench.claims          # item 10 alone (~30 s): the claim check's cost vs a cold qa ask, merged
                                 # into results.json, RESULTS.md re-rendered (or: --only claims)
+python -m bench.stories         # item 13 alone (~2 min): grouping the AllSides articles into stories
 python -m bench.offline_reader  # item 11 alone (~2 min): the offline reader's constants by split and the
                                 # pooled bench set, merged likewise (or: --only offline)
+python -m bench.briefings       # item 12 alone (~2 min): offline briefings against the AllSides editors'
+                                # roundups, merged likewise (or: --only briefings; skipped without ../shared)
 python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes
                                 # nothing unless --out)
 python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
@@ -31,7 +34,7 @@ from bench import common, report
 
 ITEMS = (
     *("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large", "claims"),
-    "offline",
+    *("offline", "briefings", "stories"),
 )
 HERE = Path(__file__).resolve().parent
 
@@ -113,6 +116,23 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
 
         corpus_index = Path(ingest["real"]["index"]) if ingest and full_corpus else None
         results["offline"] = offline_reader.run(work / "offline", corpus_index, pooled_set=full_corpus)
+    if "briefings" in only:
+        _log("12. offline briefings against the AllSides editors' roundups")
+        from bench import briefings
+
+        if quick:  # in-project data only: the sample's events with the roundups in bench/data
+            events, source = briefings.in_project_events(), briefings.IN_PROJECT
+            results["briefings"] = briefings.run(events, source, "python -m bench --quick")
+        elif common.have_allsides():
+            results["briefings"] = briefings.run(*briefings.corpus_events(), "python -m bench")
+        else:
+            results["briefings"] = {"skipped": f"the AllSides corpus is not at {common.EVENTS}"}
+    if "stories" in only and full_corpus:
+        _log("13. stories in one index against the AllSides events")
+        from bench import stories
+
+        corpus_index = Path(ingest["real"]["index"]) if ingest else None
+        results["stories"] = stories.run(work / "stories", corpus_index)
     results["load_after"] = common.load_average()
     return results
 

@@ -156,7 +156,9 @@ def pick_events(events: list[dict], n: int) -> list[dict]:
     return chosen
 
 
-def _lead(pool: Any, words: int) -> str:
+def lead_text(pool: Any, words: int) -> str:
+    """The lead baseline: each outlet's pool sentences taken in turn, first ones first, whole
+    sentences until ``words`` words are reached (so it may run past ``words`` by one sentence)."""
     by_outlet: dict[str, list[str]] = {}
     for s in pool.sentences:
         by_outlet.setdefault(s.outlet, []).append(s.text)
@@ -216,7 +218,7 @@ def brief_event(event: dict, words: int, table: dict[str, float] | None, workdir
             "sources": _scores(sources_text, table),
             "briefing": _scores(body, table),
             "briefing_all": _scores(everything, table),
-            "lead": _scores(_lead(pool, len(body.split())), table),
+            "lead": _scores(lead_text(pool, len(body.split())), table),
         }
 
 

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -256,3 +256,37 @@ def save_item(name: str, result: dict[str, Any]) -> Path:
     store.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     (ROOT / "bench" / "RESULTS.md").write_text(report.render(results), encoding="utf-8")
     return store
+
+
+def item_main(
+    name: str, module: str, doc: str, run: Callable[[Path], dict[str, Any] | None], argv: list[str] | None
+) -> int:
+    """The command line of one bench item: run it in a temp dir, then store it as ``name`` in
+    bench/results.json (or ``--print`` it); ``module`` and ``doc`` make its usage line."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.splitlines()[0])
+    parser.add_argument("--print", action="store_true", help="print the JSON; do not store it")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix=f"qa-bench-{name}-") as tmp:
+        result = run(Path(tmp))
+    if result is None:
+        print("skipped: the AllSides corpus is not beside the project")
+        return 0
+    if args.print:
+        print(json.dumps(result, indent=1, default=str))
+    else:
+        print(f"stored in {save_item(name, result)}")
+    return 0 if result["pass"] else 1
+
+
+def allsides_corpus(work: Path, index: Path | None = None) -> Any:
+    """A ``Corpus`` of every AllSides article: ``index`` when given, else one built in ``work``."""
+    from qa.config import load_settings
+    from qa.evaluation.runner import open_set_corpus
+    from qa.index.corpus import Corpus
+
+    if index is not None:
+        return Corpus(load_settings(env={}, dotenv=None, index=index))
+    settings = load_settings(env={}, dotenv=None, index=work / "allsides")
+    return open_set_corpus(settings, [write_corpus(work / "base.jsonl")], lambda message: None)

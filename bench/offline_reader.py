@@ -28,10 +28,7 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -112,18 +109,11 @@ def pooled(work: Path, corpus_index: Path | None = None) -> dict[str, Any] | Non
     if not common.have_allsides():
         return None
     from qa.answer.extractive import ExtractiveReader
-    from qa.config import load_settings
     from qa.evaluation.questions import load_questions
-    from qa.evaluation.runner import evaluate, open_set_corpus
-    from qa.index.corpus import Corpus
+    from qa.evaluation.runner import evaluate
 
     questions = load_questions(common.BENCH_QUESTIONS)
-    if corpus_index is not None:
-        corpus = Corpus(load_settings(env={}, dotenv=None, index=corpus_index))
-    else:
-        settings = load_settings(env={}, dotenv=None, index=work / "allsides")
-        corpus = open_set_corpus(settings, [common.write_corpus(work / "base.jsonl")], lambda message: None)
-    with corpus:
+    with common.allsides_corpus(work, corpus_index) as corpus:
         run = evaluate(corpus, questions, ExtractiveReader(corpus.embedder), K, "extractive", "")
     hits = sum(r.correct for r in run.results)
     return {
@@ -211,16 +201,8 @@ def section(r: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--print", action="store_true", help="print the JSON; do not store it")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="qa-bench-offline-") as tmp:
-        result = run(Path(tmp))
-    if args.print:
-        print(json.dumps(result, indent=1, default=str))
-    else:
-        print(f"stored in {common.save_item('offline', result)}")
-    return 0 if result["pass"] else 1
+    """Run the item and store it in bench/results.json (``--print``: print the JSON instead)."""
+    return common.item_main("offline", "bench.offline_reader", __doc__ or "", run, argv)
 
 
 if __name__ == "__main__":

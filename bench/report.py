@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import offline_reader
+from bench import briefings, offline_reader, stories
 
 NOTES = Path(__file__).resolve().parent / "profile_notes.md"
 
@@ -150,6 +150,10 @@ def _summary(r: dict[str, Any]) -> list[str]:
         rows.append(_claims_row(r["claims"]))
     if r.get("offline"):
         rows.append(offline_reader.summary_row(r["offline"]))
+    if r.get("stories"):
+        rows.append(stories.summary_row(r["stories"]))
+    if r.get("briefings"):
+        rows.append(briefings.summary_row(r["briefings"]))
     out = ["| # | figure | measured | reference (same run) | target | result |", "|---|---|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} | {e} | {_verdict(f)} |" for a, b, c, d, e, f in rows]
     return out
@@ -858,6 +862,10 @@ def render(r: dict[str, Any]) -> str:
     if r.get("offline"):
         title = "## 11. When the offline reader answers (issue 13)"
         out += ["", title, "", *offline_reader.section(r["offline"])]
+    if r.get("briefings"):
+        out += ["", "## 12. Briefings against the editors' roundups", "", *briefings.section(r["briefings"])]
+    if r.get("stories"):
+        out += ["", "## 13. Stories in one index (issue 14)", "", *stories.section(r["stories"])]
     if NOTES.is_file():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"

@@ -133,6 +133,20 @@ def sources(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
 
 
 @app.command()
+def stories(index: IndexOpt = None, as_json: JsonOpt = False) -> None:
+    """List the stories of the index: its articles grouped by what they report and when."""
+    from qa.briefing.stories import find_stories
+    from qa.index.corpus import Corpus
+    from qa.render.json import stories_json
+    from qa.render.terminal import stories_text
+
+    with Corpus(_settings(index)) as corpus:
+        corpus.require_articles()
+        found = find_stories(corpus)
+    _emit(as_json, {"stories": stories_json(found)}, stories_text(found))
+
+
+@app.command()
 def remove(
     doc_ids: Annotated[list[str], typer.Argument(help="doc_ids as listed by `qa sources`.")],
     index: IndexOpt = None,
@@ -463,6 +477,15 @@ def summarize(
             help="Length of the briefing body in words; differences add up to 60% more.",
         ),
     ] = 250,
+    story: Annotated[
+        int | None,
+        typer.Option(
+            "--story",
+            min=1,
+            help="Brief story N of the index (`qa stories` lists them; default: the largest).",
+            show_default=False,
+        ),
+    ] = None,
     offline: OfflineOpt = False,
     output_format: Annotated[
         str, typer.Option("--format", help="Output format without --json: md or text.")
@@ -480,7 +503,7 @@ def summarize(
     if output_format not in ("md", "text"):
         raise typer.BadParameter("--format must be md or text.")
     with Corpus(_settings(index)) as corpus:
-        briefing = run_summarize(corpus, topic, words, offline=offline, on_notice=notice)
+        briefing = run_summarize(corpus, topic, words, offline=offline, on_notice=notice, story=story)
     if briefing.dropped:
         notice(
             f"{len(briefing.dropped)} sentence(s) left out of the briefing: their citations did not verify."

@@ -134,8 +134,8 @@ def numbers(text: str) -> tuple[Number, ...]:
             kind = "percent"
         elif m.group("ord"):
             kind = "ordinal"
-        elif not scale and not m.group("frac") and len(digits) == 4 and 1900 <= int(digits) <= 2099:
-            kind = "year"
+        elif "," not in m.group("num") and not scale and not m.group("frac") and 1900 <= int(digits) <= 2099:
+            kind = "year"  # "1,900 troops" is a count
         add(m.start(), m.end(), value, kind)
     for m in _DOZEN.finditer(text):
         add(m.start(), m.end(), 12 * _DOZEN_COUNT.get((m.group("count") or "a").lower(), 1), "number")
@@ -212,12 +212,6 @@ def calendar(text: str) -> tuple[CalendarWord, ...]:
 
 # -- figures a briefing compares ------------------------------------------------------------------
 
-# Figures: numbers that are not years, times, dates or ranges of years.
-_FIGURE = re.compile(
-    r"(?<![\w.,/:$-])\$?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
-    r"(?P<pct>\s*(?:%|percent\b|per cent\b))?(?P<scale>\s+(?:thousand|million|billion|trillion)\b)?"
-    r"(?![\w/:%]|[.,]\d|-\d)"
-)
 _UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*\.?")
 _UNIT_SKIP = frozenset(
     "of the a an and or but to per in on for from by with as at than more less about around some least "
@@ -233,47 +227,125 @@ _PERIOD_AFTER = re.compile(
     r"\b(this|next|last|previous|current|following|coming|past)\s+(year|quarter|month|week|season|decade)\b",
     re.IGNORECASE,
 )
+# "nearly a million", "about six hours", "more than 300": the figure is not exact.
+_APPROXIMATE_BEFORE = re.compile(
+    r"\b(?:nearly|almost|about|around|roughly|approximately|some|close to|more than|over|under|less than|"
+    r"fewer than|at least|up to|upwards of|just under|just over|an estimated|estimated|~)\s*(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+# Two numbers joined: "19-0", "19–0", "19-to-0", "18 to 64", "220-212".
+_JOINED = re.compile(r"^\s*(?:-|–|—|to|-to-|through)\s*$", re.IGNORECASE)
+# A tally rather than a range: "voted 19-0", "a 6-3 ruling", "won 70-44".
+_TALLY_CONTEXT = re.compile(
+    r"\b(?:vote[ds]?|voting|ruled|ruling|decision|opinion|majority|margin|tally|score|won|beat|defeated|"
+    r"lost|d\.|verdict)\b",
+    re.IGNORECASE,
+)
+# Approximate figures agree within this share; exact ones must be equal, or one a rounding of the other.
+APPROXIMATE_WITHIN = 0.1
+ROUNDED_FROM = 1000  # a figure this large with fewer significant digits may be a rounding ("$1 trillion")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A number in a sentence, with the noun it counts when one follows ("5,000 troops" -> troop)."""
+    """A quantity a sentence states, with what it counts ("5,000 troops" -> troop) and how exactly."""
 
     value: float
     text: str
-    unit: str
+    unit: str  # the noun it counts, "percent", or "" when none follows
     start: int  # offsets inside the sentence text
     end: int
     # "this year", "next year" ... when one follows: figures of different periods never conflict
     period: str = ""
+    approximate: bool = False  # "nearly", "about", "more than" ... before it
+    kind: NumberKind = "number"
+    tally: tuple[float, float] | None = None  # "19-0", "6-3": compared as a pair
+
+    def agrees(self, other: Figure) -> bool:
+        """Whether two figures can state the same quantity: equal, within an approximation, or rounded.
+
+        "nearly a million" agrees with 1,000,000 and "$1 trillion" with "$1.2 trillion" (a rounding);
+        "$1.2 trillion" does not agree with "$1.5 trillion", nor 168 with 170.
+        """
+        if self.tally is not None or other.tally is not None:
+            return self.tally == other.tally
+        if self.kind == "vague" or other.kind == "vague":
+            vague, exact = (self, other) if self.kind == "vague" else (other, self)
+            return vague.value == exact.value or 2 * vague.value <= exact.value < 1000 * vague.value
+        return same_value(self.value, other.value, self.approximate or other.approximate)
+
+
+def same_value(a: float, b: float, approximate: bool = False) -> bool:
+    """Equal values; within APPROXIMATE_WITHIN when either is approximate; or one a rounding of the other."""
+    if abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0):
+        return True
+    if approximate and abs(a - b) <= APPROXIMATE_WITHIN * max(abs(a), abs(b)):
+        return True
+    coarse, fine = sorted((a, b), key=_significant)
+    digits = _significant(coarse)
+    return (
+        abs(coarse) >= ROUNDED_FROM
+        and digits < _significant(fine)
+        and float(f"{fine:.{digits - 1}e}") == float(f"{coarse:.{digits - 1}e}")
+    )
+
+
+def _significant(value: float) -> int:
+    mantissa = f"{abs(value):.12e}".split("e")[0].replace(".", "").rstrip("0")
+    return max(len(mantissa), 1)
 
 
 @functools.lru_cache(maxsize=65536)
 def figures(text: str) -> tuple[Figure, ...]:
-    """Numbers in a text that are figures: not years (1900-2099), times, dates or year ranges."""
-    found = []
-    for m in _FIGURE.finditer(text):
-        digits = m.group("num").replace(",", "")
-        if _MONTH_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
-            continue  # a date ("Oct. 7") or a label ("No. 2")
-        if (
-            m.group("frac") is None
-            and "," not in m.group("num")
-            and len(digits) == 4
-            and 1900 <= int(digits) <= 2099
-        ):
-            continue  # a year
-        value = float(digits + (m.group("frac") or ""))
-        scale = (m.group("scale") or "").strip().lower()
-        value *= _SCALES.get(scale, 1.0)
-        unit = "percent" if m.group("pct") else _unit_after(text, m.end())
-        period = _PERIOD_AFTER.search(text[m.end() : m.end() + 40])
-        found.append(
-            Figure(
-                value, m.group(0).strip(), unit, m.start(), m.end(), period.group(0).lower() if period else ""
-            )
-        )
-    return tuple(found)
+    """The quantities of a text a briefing compares: not years, clock times, dates or labels.
+
+    Tallies ("voted 19-0") are one figure with both sides; both ends of a range ("18 to 64") are figures.
+    """
+    found = [
+        n
+        for n in numbers(text)
+        if n.kind != "year"
+        and not re.search(r"\d[:/]$", text[max(0, n.start - 2) : n.start])  # 16:00, 05/01/2020
+        and not re.match(r"^[:/]\d", text[n.end : n.end + 2])
+        and not _MONTH_BEFORE.search(text[max(0, n.start - 12) : n.start])  # "Oct. 7", "No. 2"
+    ]
+    out: list[Figure] = []
+    i = 0
+    while i < len(found):
+        n = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        joined = nxt is not None and _JOINED.match(text[n.end : nxt.start]) is not None
+        if nxt is not None and joined and _TALLY_CONTEXT.search(text[max(0, n.start - 40) : nxt.end + 25]):
+            out.append(_figure(text, n, end=nxt.end, tally=(n.value, nxt.value)))
+            i += 2
+            continue
+        # A range's first end counts what its second end counts: "18 to 64 years".
+        out.append(_figure(text, n, unit_from=nxt.end if nxt is not None and joined else None))
+        i += 1
+    return tuple(out)
+
+
+def _figure(
+    text: str,
+    n: Number,
+    end: int | None = None,
+    tally: tuple[float, float] | None = None,
+    unit_from: int | None = None,
+) -> Figure:
+    end = n.end if end is None else end
+    unit = "tally" if tally else "percent" if n.kind == "percent" else _unit_after(text, unit_from or end)
+    period = _PERIOD_AFTER.search(text[end : end + 40])
+    return Figure(
+        n.value,
+        text[n.start : end],
+        unit,
+        n.start,
+        end,
+        period.group(0).lower() if period else "",
+        bool(_APPROXIMATE_BEFORE.search(text[max(0, n.start - 24) : n.start])),
+        n.kind,
+        tally,
+    )
 
 
 def _unit_after(text: str, pos: int) -> str:

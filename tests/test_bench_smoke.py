@@ -239,3 +239,177 @@ def test_convex_fusion_keeps_a_clear_lead_from_one_retriever() -> None:
     assert by_rank["m"] > by_rank["gold"]  # RRF: two middling ranks beat one clear first place
     assert by_score["gold"] > by_score["m"]  # score fusion keeps the margin
     assert max(by_score.values()) <= 1.0 and min(by_score.values()) >= 0.0 and convex([]) == {}
+
+
+# -- item 12: briefings against the editors' roundups -------------------------------------------------
+
+
+def test_briefings_bench_on_the_in_project_roundups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 12 on the sample's four events and bench/data's roundups (independent of ../shared)."""
+    from bench import briefings
+
+    events = briefings.in_project_events()
+    assert [e["id"] for e in events] == ["5608", "5620", "6006", "6016"]
+    result = briefings.run(events, briefings.IN_PROJECT)
+    rows, agg = result["rows"], result["aggregate"]
+    assert [r["split"] for r in rows] == ["tune", "held", "tune", "held"]
+    assert agg["tune"]["events"] == agg["held"]["events"] == 2 and agg["all"]["events"] == 4
+    powell = rows[0]
+    assert powell["words"] == 142 and len(powell["outlets"]) == 3 and 0 < powell["body_ratio"] < 2
+    assert set(powell["cited_in_body"]) <= set(powell["cited_anywhere"]) <= set(powell["outlets"])
+    assert all(0 < r["lead_words"] <= r["words"] and r["seconds"] > 0 for r in rows)
+    # Every checked difference parsed: the bench reads the wording of qa/briefing/differences.py.
+    assert not any(r["unparsed_items"] for r in rows)
+    assert agg["all"]["only_items"] >= 1, "no only-X figure item to check in the sample's briefings"
+    assert (
+        set(result["targets"]["held"])
+        == set(result["targets"]["all"])
+        == {
+            "body_ratio",
+            "all_outlets_in_body",
+            "rouge1_vs_lead",
+            "false_only",
+            "charge_vs_lead",
+        }
+    )
+    if result["rouge_installed"]:  # rouge-score and VADER are in the `bench` extra, not `dev`
+        assert all(0 < r["rouge1"] <= 1 and 0 < r["lead_rouge1"] <= 1 for r in rows)
+    if result["vader_installed"]:
+        assert all(r["charge"] >= 0 and r["lead_charge"] >= 0 for r in rows) and agg["all"]["lead_charge"] > 0
+    text = report.render(
+        {
+            "machine": common.machine(),
+            "command": "pytest",
+            "date": "today",
+            "minutes": 0.1,
+            "briefings": result,
+        }
+    )
+    assert "## 12. Briefings against the editors' roundups" in text and "| 12 |" in text
+    assert "Worst 10 events by body / W" in text and "| held |" in text
+
+    # Without rouge-score and VADER the item still runs, and says "not measured" rather than failing.
+    monkeypatch.setattr(briefings, "rouge_scorer", lambda: None)
+    monkeypatch.setattr("bench.arousal.vader_lexicon", lambda: None)
+    bare = briefings.run(events[:2], briefings.IN_PROJECT)
+    assert bare["rows"][0]["rouge1"] is None and bare["aggregate"]["all"]["charge"] is None
+    assert bare["targets"]["all"]["rouge1_vs_lead"] is None and bare["pass"] in (None, False)
+    assert "Not measured, not installed: rouge-score, vaderSentiment" in "\n".join(briefings.section(bare))
+
+
+def test_briefings_bench_picks_events_across_the_file() -> None:
+    from bench import briefings
+
+    events = [{"id": i} for i in range(100)]
+    assert [e["id"] for e in briefings.spread(events, 4)] == [0, 25, 50, 75]
+    assert briefings.spread(events[:3], 4) == events[:3]
+    assert [briefings.split_of(i) for i in range(4)] == ["tune", "held", "tune", "held"]
+
+
+def test_briefings_bench_removes_the_editors_notes_from_a_roundup() -> None:
+    from bench.briefings import clean_roundup
+
+    # Event 5615's last paragraph, 5765's first, and a blank paragraph (as stored, with \xa0).
+    assert clean_roundup(
+        [
+            "Coverage focused on justices' rulings that left the law in place. Updated 10/15/21 at 1:48 "
+            "p.m. ET with news of the White House's call on the Supreme Court.",
+            "\t\xa0",
+            "Editor's Note, 8/22/21 at 12:30 p.m. ET:\xa0Hurricane Henri was downgraded to a tropical storm. "
+            "The following summary was written and published prior to those events.\xa0Ahead of the "
+            "arrival of Hurricane Henri, Cuomo declared a state of emergency.",
+        ]
+    ) == (
+        "Coverage focused on justices' rulings that left the law in place. Ahead of the arrival of "
+        "Hurricane Henri, Cuomo declared a state of emergency."
+    )
+    assert clean_roundup(["It passed. Update 5/5/21 at 10:01 am: This roundup originally included …"]) == (
+        "It passed."
+    )
+
+
+def test_false_only_x_check_on_real_sentences() -> None:
+    """Sentences of AllSides events 5616 (the FDA panel's Moderna vote), 5678, 5972 and 5654."""
+    from bench.briefings import check_difference, check_only_figure, same_value
+
+    stat = (
+        "A Food and Drug Administration advisory panel voted unanimously Thursday in favor of authorizing "
+        "booster shots of the Moderna Covid-19 vaccine to people 65 and older, those 18 to 64 with risk "
+        "factors for severe Covid-19. After hours of deliberation, the Vaccines and Related Biological "
+        "Products Advisory Committee voted 19-to-0 that the Moderna booster should be authorized."
+    )
+    epoch = "The 19–0 vote came after hours of discussions and presentations in an all-virtual meeting."
+    only_zero = "Only A gives the figure 0: “The committee voted 19-0”; no other outlet does."
+    verdict = check_only_figure(only_zero, {"A": "The committee voted 19-0.", "STAT": stat})
+    assert verdict is not None and verdict["false"] and verdict["found"][0]["outlet"] == "STAT"
+    assert verdict["found"][0]["as"] == "0" and "19-to-0" in verdict["found"][0]["context"]
+    # The Epoch Times' en dash is a range too; its own text is never searched.
+    assert (
+        check_only_figure(only_zero.replace("A gives", "The Epoch Times gives"), {"The Epoch Times": epoch})[
+            "found"
+        ]
+        == []
+    )
+    assert check_only_figure(only_zero, {"A": "", "The Epoch Times": epoch})["false"]
+
+    # Both ends of "18 to 64", each found in the other outlet's "ages 18 to 64".
+    fox = (
+        "These groups include individuals 65 years and older, and individuals ages 18 to 64 who are "
+        "either at high risk of severe COVID-19 or who work in settings with a high exposure risk."
+    )
+    ages = (
+        "Only STAT gives the figure 18, 64: “those 18 to 64 with risk factors for severe Covid-19”; "
+        "no other outlet does."
+    )
+    verdict = check_difference("only_one_figure", ages, {"STAT": stat, "Fox Business": fox})
+    assert verdict is not None and verdict["false"]
+    assert [(f["figure"], f["outlet"]) for f in verdict["found"]] == [
+        ("18", "Fox Business"),
+        ("64", "Fox Business"),
+    ]
+
+    # "nearly a million" is 1 million; $1 trillion is not $1.2 trillion.
+    openings = "Job openings in the United States soared by nearly a million in April, setting a record."
+    million = (
+        "Only Washington Examiner gives the figure 1 million: “The number of available jobs rose by about "
+        "1 million to 9.3 million”; no other outlet does."
+    )
+    assert (
+        check_only_figure(million, {"Washington Examiner": "", "CNN Business": openings})["found"][0]["as"]
+        == "a million"
+    )
+    delayed = (
+        "The House delayed a vote on the $1 trillion bipartisan infrastructure bill on Thursday, as "
+        "progressive Democrats refused to support the bill until Congress acts on a reconciliation package "
+        "projected to cost $3.5 trillion."
+    )
+    trillion = (
+        "Only Axios gives the figure $1.2 trillion: “A vote on the $1.2 trillion bipartisan "
+        "infrastructure bill was delayed late Thursday night”; no other outlet does."
+    )
+    assert check_only_figure(trillion, {"Axios": "", "National Review": delayed}) == {
+        "outlet": "Axios",
+        "figures": ["$1.2 trillion"],
+        "found": [],
+        "false": False,
+    }
+
+    # The tolerance: within rounding at the coarser figure's precision, never coarser than 2 digits.
+    assert same_value(1.2, 1.25) and same_value(45_000, 45_469) and same_value(900_000, 904_000)
+    assert not same_value(45_109, 45_469) and not same_value(1e12, 1.2e12) and not same_value(5, 7)
+    assert same_value(0, 0) and not same_value(0, 0.5)
+
+    # Two outlets "give different figures" that are the same value within rounding: false.
+    pair = (
+        "A and B give different figures: A reports “1.2 million people were vaccinated”, "
+        "B “1.25 million people were vaccinated”."
+    )
+    assert check_difference("figures", pair, {})["false"]
+    killed = "A and B give different figures: A reports “5 people were killed”, B “7 people were killed”."
+    assert check_difference("figures", killed, {}) == {
+        "outlets": ["A", "B"],
+        "figures": ["5", "7"],
+        "found": [],
+        "false": False,
+    }
+    assert check_difference("wording", "A uses the word “x”", {}) is None

@@ -104,12 +104,15 @@ def test_offline_briefing_draws_on_both_outlets_and_marks_single_outlet_facts(
     assert {s["section"] for s in offline_doc["sentences"]} <= {"What happened", "Who said what"}
 
 
-def test_offline_briefing_differences_cite_both_outlets(offline_doc: dict[str, Any]) -> None:
+def test_offline_briefing_differences_cite_what_they_compare(offline_doc: dict[str, Any]) -> None:
     attendance = next(d for d in offline_doc["differences"] if "168" in d["text"])
     assert attendance["kind"] == "only_one_figure" and "Only Global News" in attendance["text"]
-    assert [c["doc_id"] for c in attendance["citations"]] == [GLOBAL_NEWS, UNNAMED]
+    # A figure one outlet alone gives has no other side to cite: no unrelated sentence stands in for one.
+    assert [c["doc_id"] for c in attendance["citations"]] == [GLOBAL_NEWS]
     for d in offline_doc["differences"]:
-        assert len({c["doc_id"] for c in d["citations"]}) == 2
+        sides = {c["doc_id"] for c in d["citations"]}
+        assert len(sides) == (2 if d["kind"] == "figures" else len(d["citations"]))
+        assert len(sides) == 1 or d["kind"] in ("figures", "wording")
 
 
 def test_offline_briefing_keeps_furniture_and_charge_out(offline_doc: dict[str, Any]) -> None:
@@ -130,7 +133,13 @@ def test_cli_summarize_json_contract(run_cli, seed_index_dir: Path) -> None:
     code, out, err = run_cli("summarize", "--offline", "--json", "--index", str(seed_index_dir))
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"topic", "backend", "sentences", "differences", "loaded_terms", "outlets", "dropped"}
+    assert set(doc) == {
+        *("topic", "backend", "sentences", "differences", "loaded_terms", "outlets", "dropped"),
+        "selection",
+    }
+    # The seeds are one story: every article is briefed, and the selection says so.
+    assert doc["selection"]["how"] == "all" and doc["selection"]["left_out"] == []
+    assert {c["doc_id"] for c in doc["selection"]["kept"]} == {GLOBAL_NEWS, UNNAMED}
     assert set(doc["sentences"][0]) == {
         "text",
         "citations",
@@ -138,6 +147,7 @@ def test_cli_summarize_json_contract(run_cli, seed_index_dir: Path) -> None:
         "section",
         "supported",
         "problems",
+        "times",
     }
     assert all(s["supported"] and s["problems"] == [] for s in doc["sentences"])
     assert set(doc["differences"][0]) == {"text", "citations", "kind"}

@@ -78,6 +78,18 @@ def test_repeated_paragraphs_get_distinct_offsets():
     assert starts == [i * (len(paragraph) + 2) for i in range(4)]
 
 
+def test_a_repeat_inside_the_overlap_is_not_taken_for_the_next_chunk():
+    # The splitter's last piece is the final line; the same words also end the piece before it,
+    # inside the overlap: searching from the overlap found that copy and left the last line out.
+    line = "Parliament voted on Sunday to end the foreign troop presence."
+    filler = "word " * 59 + "word."
+    text = f"{line}\n{line}\n{filler}\n{filler}\n{line}\n\n{line}\n"
+    article = Article("doc", "mem", "T", "", "", "", text, content_hash(text, {}), 0)
+    chunks = chunk_article(article, 700, 100)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    assert chunks[-1].end == len(text.rstrip()) and text.rstrip().endswith(chunks[-1].text)
+
+
 def test_front_matter_is_never_chunked():
     text = "---\ntitle: Secret title words\n---\nBody sentence one. Body sentence two.\n"
     article = _article(text, body_start=text.index("Body"))

@@ -406,7 +406,13 @@ def _backs(items: _Items, claim_terms: set[str], c: _Cited) -> bool:
 
 
 def _check(
-    text: str, start: int, end: int, numbers_cited: Sequence[int], cited: dict[int, _Cited], count: int
+    text: str,
+    start: int,
+    end: int,
+    numbers_cited: Sequence[int],
+    cited: dict[int, _Cited],
+    count: int,
+    sources: Sequence[str] = (),
 ) -> Claim:
     items = _items(text)
     problems: list[str] = []
@@ -426,7 +432,7 @@ def _check(
             problems.append(f"its citation {shown} did not verify: the quote is not in the passages")
         return Claim(text, start, end, tuple(numbers_cited), False, tuple(problems), checked=bool(items))
     joined = "\n".join(c.text for c in usable)
-    outlets = set().union(*(_words(c.outlet) for c in usable))
+    outlets = set().union(*(_words(c.outlet) for c in usable), *(_words(o) for o in sources))
     if items:
         _check_numbers(items, numbers(joined), problems, derived)
         _check_calendar(items, joined, problems)
@@ -493,7 +499,16 @@ def cited_contexts(citations: Sequence[Citation], article_text: Callable[[str], 
     return {n: c.text for n, c in _cited_texts(citations, article_text).items()}
 
 
-def check_statement(text: str, citations: Sequence[Citation], article_text: Callable[[str], str]) -> Claim:
-    """Check one sentence (a briefing's, no markers) against all of ``citations``."""
+def check_statement(
+    text: str,
+    citations: Sequence[Citation],
+    article_text: Callable[[str], str],
+    sources: Sequence[str] = (),
+) -> Claim:
+    """Check one sentence (a briefing's, no markers) against all of ``citations``.
+
+    ``sources`` are outlet names it may name besides its citations' own: a briefing's other outlets,
+    named when it says what they do not report.
+    """
     cited = _cited_texts(citations, article_text)
-    return _check(text, 0, len(text), tuple(range(1, len(citations) + 1)), cited, len(citations))
+    return _check(text, 0, len(text), tuple(range(1, len(citations) + 1)), cited, len(citations), sources)

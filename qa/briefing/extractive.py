@@ -29,17 +29,21 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from qa.briefing.loaded_language import find_terms, quoted_spans
+from qa.briefing.neutrality import DANGLING, NOT_THE_STORY, opinion, stands_alone
 from qa.briefing.pool import Pool, PoolSentence, unit
 from qa.figures import figures
 from qa.text import terms
 
-W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.15
+# W_LEAD, MMR_LAMBDA and OUTLET_DECAY were set on the tune half of bench item 12 (bench/briefings.py).
+W_STORY, W_CENTRAL, W_SUPPORT, W_SALIENCE, W_LEAD = 0.25, 0.1, 0.15, 0.35, 0.8
 NEW_FIGURE_BONUS = 0.2  # for a sentence giving a figure ("168 lawmakers") no picked sentence gives yet
 # Times the sentence's register (MiniLM: emotive minus neutral anchor phrases, see
 # qa/data/affect_anchors.txt); chosen on the AllSides benchmark (bench/arousal.py).
 W_AFFECT = 0.5
 W_TOPIC = 1.5  # with --topic: similarity to the topic, added on top; large, so the topic steers the picks
-FLOOR = 0.35  # never pick a sentence scoring under this share of the best sentence's score
+FLOOR = 0.35  # the second pass picks no sentence scoring under this share of the best sentence's score
+OUTLET_FLOOR = 0.5  # an outlet's best sentence is picked first if it reaches this share of FLOOR
+OVER_BUDGET = 0.1  # the last pass may go this share over the budget ("about N words")
 OWN_VOICE_PENALTY = 0.25  # per charged term not attributed
 QUOTED_CHARGE_PENALTY = 0.03  # per charged term inside a quote or a reporting clause
 DANGLING_PENALTY = 0.15
@@ -47,9 +51,9 @@ DANGLING_PENALTY = 0.15
 # second, and direct quotes are where a speaker's emotion lives.
 QUOTE_PENALTY = 0.15
 LONG_PENALTY, LONG_WORDS = 0.05, 40
-MMR_LAMBDA = 1.0  # weight of similarity to what is already picked, above the topical baseline
+MMR_LAMBDA = 0.0  # weight of similarity to what is already picked, above the topical baseline
 TOPICAL = 0.45  # cosine that any two sentences about the same story tend to reach
-OUTLET_DECAY = 0.1  # subtracted per sentence already picked from the same outlet
+OUTLET_DECAY = 0.0  # subtracted per sentence already picked from the same outlet
 
 _DANGLING = re.compile(
     r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|"
@@ -141,45 +145,128 @@ def story_vector(pool: Pool) -> np.ndarray:
     return anchor
 
 
-def pick(pool: Pool, scores: np.ndarray, words: int) -> list[int]:
-    """Greedy, diverse pick of pool sentences whose lengths add up to at most ``words``."""
-    sims = pool.similarity()
-    chosen: list[int] = []
-    per_outlet: Counter[str] = Counter()
-    used = 0
-    covered: set[tuple[str, float]] = set()
-    floor = FLOOR * float(scores.max()) if len(scores) else 0.0
-    remaining = {
+def reports(sentence: PoolSentence, published: str = "") -> bool:
+    """Whether a sentence may stand in the body: it reports, stands alone, and is about the story.
+
+    ``published``: its article's date, which resolves its relative time words ("today").
+    """
+    text = sentence.text
+    return not opinion(text) and stands_alone(text, published) and not NOT_THE_STORY.search(text)
+
+
+def antecedent(pool: Pool, i: int) -> int | None:
+    """For a sentence that points back ("It was the first …"), the reporting sentence before it in its
+    article, which a statement then quotes with it; None when it needs none or has none."""
+    sentence = pool.sentences[i]
+    text = sentence.text
+    published = pool.published(sentence.doc_id)
+    if not DANGLING.match(text) or opinion(text) or NOT_THE_STORY.search(text):
+        return None
+    if not stands_alone(DANGLING.sub("X", text, count=1), published):
+        return None  # it has a relative time word its article's date cannot resolve
+    before = i - 1
+    if before < 0 or pool.sentences[before].doc_id != sentence.doc_id:
+        return None
+    if pool.sentences[before].position != sentence.position - 1:
+        return None
+    return before if reports(pool.sentences[before], published) else None
+
+
+def pick(pool: Pool, scores: np.ndarray, words: int) -> list[tuple[int, ...]]:
+    """Greedy, diverse pick of reporting sentences whose lengths add up to about ``words``.
+
+    Each pick is a statement: one sentence, or a sentence that points back together with the one before
+    it. Three passes: first each outlet's best sentence, so that every outlet reporting on the story is
+    cited; then the best sentences above FLOOR; then, while the budget has room, the rest (a briefing
+    uses the length asked for, up to OVER_BUDGET more, as long as there is reporting that says
+    something new).
+    """
+    state = _Picking(pool, scores, words)
+    joined = {i: j for i in range(len(pool.sentences)) if (j := antecedent(pool, i)) is not None}
+    eligible = [
         i
-        for i in range(len(pool.sentences))
-        if scores[i] + (NEW_FIGURE_BONUS if _figures_of(pool.sentences[i]) else 0) >= floor
-    }
-    while remaining:
-        best, best_value = None, -math.inf
-        for i in list(remaining):
-            closest = max((float(sims[i][j]) for j in chosen), default=0.0)
-            if any(pool.related(i, j) for j in chosen) or used + _words(pool.sentences[i]) > words:
-                remaining.discard(i)
+        for i, sentence in enumerate(pool.sentences)
+        if reports(sentence, pool.published(sentence.doc_id)) or i in joined
+    ]
+    state.joined = joined
+    floor = FLOOR * float(scores.max()) if len(scores) else 0.0
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(eligible, key=lambda i: -scores[i]):
+        by_outlet[pool.sentences[i].outlet].append(i)
+    for outlet in sorted(by_outlet, key=lambda o: -scores[by_outlet[o][0]]):
+        best = next((i for i in by_outlet[outlet] if scores[i] >= OUTLET_FLOOR * floor), None)
+        if best is not None and state.fits(best):
+            state.take(best)
+    bonus = {i: NEW_FIGURE_BONUS if _figures_of(pool.sentences[i]) else 0.0 for i in eligible}
+    state.fill([i for i in eligible if scores[i] + bonus[i] >= floor])
+    state.fill(eligible)
+    state.fill(eligible, strict=False)
+    if not state.chosen and len(scores):  # every sentence is longer than the budget: still say something
+        state.chosen.append(int(np.argmax(scores)))
+    # A statement per pick: a sentence taken with its antecedent is quoted with it, once.
+    leads = {joined[i] for i in state.chosen if i in joined}
+    return [(joined[i], i) if i in joined else (i,) for i in state.chosen if i not in leads]
+
+
+class _Picking:
+    """The greedy pick's state: what is chosen, the words used, the figures given, per-outlet counts."""
+
+    def __init__(self, pool: Pool, scores: np.ndarray, words: int) -> None:
+        self.pool, self.scores, self.words = pool, scores, words
+        self.chosen: list[int] = []
+        self.joined: dict[int, int] = {}  # sentence -> the antecedent it is quoted with
+        self.per_outlet: Counter[str] = Counter()
+        self.used = 0
+        self.covered: set[tuple[str, float]] = set()
+
+    def _members(self, i: int) -> list[int]:
+        return [self.joined[i], i] if i in self.joined else [i]
+
+    def fits(self, i: int, strict: bool = True) -> bool:
+        """Not picked, within the budget, and not reporting what a picked sentence reports (strict:
+        nor anything close to it in meaning that shares a rare word)."""
+        same = self.pool.related if strict else self.pool.same_fact
+        members = [m for m in self._members(i) if m not in self.chosen]
+        budget = self.words if strict else self.words * (1 + OVER_BUDGET)
+        return (
+            i not in self.chosen
+            and self.used + sum(_words(self.pool.sentences[m]) for m in members) <= budget
+            and not any(same(m, j) for m in members for j in self.chosen if j not in self._members(i))
+        )
+
+    def take(self, i: int) -> None:
+        for m in self._members(i):
+            if m in self.chosen:
                 continue
-            value = (
-                scores[i]
-                - MMR_LAMBDA * max(0.0, closest - TOPICAL)
-                - OUTLET_DECAY * per_outlet[pool.sentences[i].outlet]
-            )
-            if _figures_of(pool.sentences[i]) - covered:
-                value += NEW_FIGURE_BONUS
-            if value > best_value:
-                best, best_value = i, value
-        if best is None:
-            break
-        chosen.append(best)
-        remaining.discard(best)
-        per_outlet[pool.sentences[best].outlet] += 1
-        covered |= _figures_of(pool.sentences[best])
-        used += _words(pool.sentences[best])
-    if not chosen and len(scores):  # every sentence is longer than the budget: still say something
-        chosen.append(int(np.argmax(scores)))
-    return chosen
+            self.chosen.append(m)
+            self.per_outlet[self.pool.sentences[m].outlet] += 1
+            self.covered |= _figures_of(self.pool.sentences[m])
+            self.used += _words(self.pool.sentences[m])
+
+    def fill(self, candidates: list[int], strict: bool = True) -> None:
+        """Take the best remaining candidate (MMR against the picks, spread across outlets) while any fits."""
+        sims = self.pool.similarity()
+        remaining = set(candidates)
+        while remaining:
+            best, best_value = None, -math.inf
+            for i in list(remaining):
+                if not self.fits(i, strict):
+                    remaining.discard(i)
+                    continue
+                closest = max((float(sims[i][j]) for j in self.chosen), default=0.0)
+                value = (
+                    self.scores[i]
+                    - MMR_LAMBDA * max(0.0, closest - TOPICAL)
+                    - OUTLET_DECAY * self.per_outlet[self.pool.sentences[i].outlet]
+                )
+                if _figures_of(self.pool.sentences[i]) - self.covered:
+                    value += NEW_FIGURE_BONUS
+                if value > best_value:
+                    best, best_value = i, value
+            if best is None:
+                return
+            self.take(best)
+            remaining.discard(best)
 
 
 def _figures_of(sentence: PoolSentence) -> set[tuple[str, float]]:

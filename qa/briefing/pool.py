@@ -18,7 +18,8 @@ from importlib import resources
 import numpy as np
 
 from qa.answer.citations import resolve
-from qa.figures import figures
+from qa.briefing.neutrality import label_end
+from qa.figures import calendar, figures
 from qa.index.corpus import Corpus
 from qa.text import split_sentences, terms
 from qa.types import Article, Citation, Hit
@@ -96,6 +97,10 @@ class Pool:
             joined.setdefault(outlet_key(a), []).append(self.doc_content.get(a.doc_id, ""))
         return {o: "\n".join(parts) for o, parts in joined.items()}
 
+    def published(self, doc_id: str) -> str:
+        """An article's publication date as stored ("" when unknown)."""
+        return next((a.published for a in self.articles if a.doc_id == doc_id), "")
+
     def topic_relevance(self) -> dict[str, float]:
         """doc_id -> the best similarity of any of its sentences to the topic (needs a topic)."""
         assert self.topic_vector is not None
@@ -153,7 +158,7 @@ class Pool:
 def same_fact(similarity: float, a: str, b: str) -> bool:
     """Two sentences report the same thing: near-identical meaning, or close meaning with many
     shared content words; and never when they give different figures for the same thing."""
-    if similarity < SAME_FACT_WITH_WORDS or not compatible_figures(a, b):
+    if similarity < SAME_FACT_WITH_WORDS or not compatible_figures(a, b) or not compatible_calendar(a, b):
         return False
     if similarity >= SAME_FACT_AT:
         return True
@@ -168,13 +173,24 @@ def content_terms(text: str) -> frozenset[str]:
 
 
 def compatible_figures(a: str, b: str) -> bool:
-    """False when the two texts give different numbers for the same thing (unit)."""
+    """False when the two texts give different numbers for the same thing (unit): "6-3" and "7-2"."""
     fb = figures(b)
     for x in figures(a):
-        same_unit = [y.value for y in fb if x.unit and y.unit == x.unit and y.period == x.period]
-        if same_unit and x.value not in same_unit:
+        same_unit = [y for y in fb if x.unit and y.unit == x.unit and y.period == x.period]
+        if same_unit and not any(x.agrees(y) for y in same_unit):
             return False
     return True
+
+
+def compatible_calendar(a: str, b: str) -> bool:
+    """False when both texts name weekdays (or months) and none in common: "on Tuesday" / "on Friday"."""
+    days_a, days_b = _calendar_names(a), _calendar_names(b)
+    return all(not (x and y) or bool(x & y) for x, y in zip(days_a, days_b, strict=True))
+
+
+def _calendar_names(text: str) -> tuple[set[str], set[str]]:
+    words = calendar(text)
+    return {w.name for w in words if w.is_weekday}, {w.name for w in words if not w.is_weekday}
 
 
 def outlet_key(article: Article) -> str:
@@ -218,9 +234,10 @@ def build_pool(corpus: Corpus, articles: Sequence[Article], topic: str | None = 
         picked: list[tuple[int, int]] = []
         for start, end in content_spans(corpus, article.doc_id):
             content.setdefault(article.doc_id, []).append(text[start:end])
-            picked.extend(
-                span for span in split_sentences(text, start, end) if usable(text[span[0] : span[1]])
-            )
+            for a, b in split_sentences(text, start, end):
+                a += label_end(text[a:b])  # "Why it matters: ..." is quoted from after its label
+                if usable(text[a:b]):
+                    picked.append((a, b))
         picked = picked[:per_article]
         for position, (start, end) in enumerate(picked):
             hit = Hit.span(article, start, end)

@@ -24,30 +24,38 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.answer.citations import resolve
 from qa.answer.claims import check_statement
 from qa.briefing.differences import find_differences
-from qa.briefing.extractive import pick, sentence_scores, story_vector
+from qa.briefing.extractive import FLOOR, pick, sentence_scores, story_vector
 from qa.briefing.llm import llm_briefing
 from qa.briefing.loaded_language import unattributed
 from qa.briefing.model import (
+    FRAMED,
     WHAT_HAPPENED,
     WHO_SAID_WHAT,
     Briefing,
+    Considered,
     Difference,
     Dropped,
     Flag,
     OutletUse,
+    Selection,
     Statement,
 )
+from qa.briefing.neutrality import opinion, resolve_times
 from qa.briefing.pool import (
     RELATED_WITH_RARE,
     SAME_FACT_WITH_WORDS,
     Pool,
     build_pool,
     cite,
+    compatible_calendar,
+    compatible_figures,
     outlet_key,
     pool_index,
 )
+from qa.briefing.stories import find_stories
 from qa.errors import QAError
 from qa.index.corpus import Corpus
 from qa.index.search import search
@@ -59,10 +67,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEFAULT_WORDS = 250
 DIFFERENCES_SHARE = 0.6  # "Where the sources differ" gets up to this share of --words on top of the body
-# With --topic: hybrid search proposes articles (those whose best passage scores TOPIC_KEEP of the
-# best one), then an article stays if its sentence closest to the topic reaches TOPIC_RELATIVE of
-# the best article's (MiniLM cosine).
-TOPIC_KEEP, TOPIC_RELATIVE = 0.5, 0.7
+# "How outlets framed it" takes at most this share of the body's words, in at most FRAMING_ITEMS quotes.
+FRAMING_SHARE, FRAMING_ITEMS = 0.25, 2
+# With --topic: hybrid search proposes articles (those whose best passage scores TOPIC_PROPOSE of the
+# best one, at most TOPIC_CANDIDATES), then an article stays if its sentence closest to the topic
+# reaches TOPIC_RELATIVE of the best article's (MiniLM cosine). Proposing generously and deciding by
+# sentences keeps an outlet whose one relevant line a whole-passage score undersells.
+TOPIC_PROPOSE, TOPIC_CANDIDATES, TOPIC_RELATIVE = 0.2, 40, 0.7
 # A topic whose closest sentence is less similar than this (MiniLM cosine) matches nothing here:
 # unrelated topics measured 0.10-0.25 on the seeds, related ones (even one word: "Canada") 0.30+.
 TOPIC_MIN_SIMILARITY = 0.27
@@ -84,22 +95,23 @@ def summarize(
     offline: bool = False,
     client: openai.OpenAI | None = None,
     on_notice: Callable[[str], None] = lambda message: None,
+    story: int | None = None,
 ) -> Briefing:
-    """Write a briefing of the indexed articles (or those matching ``topic``), about ``words`` long.
+    """Write a briefing of one story of the index (or of the articles matching ``topic``), ``words`` long.
 
+    Without a topic, the index's articles are grouped into stories (:mod:`qa.briefing.stories`):
+    ``story`` picks one, else the largest is briefed and the others are named on ``on_notice``.
     The LLM writes it when ``client`` is given, or when one is configured and not ``offline``;
     otherwise the extractive briefing is written (said on ``on_notice`` unless ``offline``).
     """
     topic = topic.strip() if topic and topic.strip() else None
-    articles = select_articles(corpus, topic)
-    pool = build_pool(corpus, articles, topic)
-    if topic and pool.sentences:
-        relevance = pool.topic_relevance()
-        best = max(relevance.values())
-        # Search always returns something; an absolute bar tells "nothing about this" apart.
-        if best < TOPIC_MIN_SIMILARITY:
-            raise QAError(f"No indexed article is about {topic!r}: try other words, or leave --topic out.")
-        pool = pool.subset({d for d, r in relevance.items() if r >= TOPIC_RELATIVE * best})
+    if topic and story is not None:
+        raise QAError("Choose the articles by --topic or by --story, not both.")
+    if topic:
+        pool, selection = _by_topic(corpus, topic)
+    else:
+        articles, selection = _by_story(corpus, story, on_notice)
+        pool = build_pool(corpus, articles)
     if not pool.sentences:
         raise QAError(
             "The selected articles have no reporting sentences "
@@ -129,13 +141,16 @@ def summarize(
         if not offline:
             on_notice(NO_LLM_NOTICE)
         backend = "extractive"
-        statements = extractive_statements(pool, scores, words, corpus.article_text)
+        framed = framing_statements(pool, scores, int(words * FRAMING_SHARE), corpus.article_text)
+        budget = words - sum(len(f.text.split()) for f in framed)
+        statements = extractive_statements(pool, scores, budget, corpus.article_text) + framed
     statements = [corroborate(pool, s, corpus.article_text) for s in statements]
+    in_body = [c for s in statements for c in s.citations]
     differences = model_differences + find_differences(
-        pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences
+        pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences, in_body
     )
     statements, unsupported = checked_statements(statements, corpus.article_text)
-    differences, one_sided = checked_differences(differences, corpus.article_text)
+    differences, one_sided = checked_differences(differences, corpus.article_text, pool.outlets)
     dropped += unsupported + one_sided
     return Briefing(
         topic,
@@ -145,6 +160,7 @@ def summarize(
         tuple(flag_loaded(statements, differences)),
         tuple(outlet_uses(pool, statements, differences)),
         tuple(dropped),
+        selection,
     )
 
 
@@ -164,13 +180,16 @@ def checked_statements(
 
 
 def checked_differences(
-    differences: Sequence[Difference], article_text: Callable[[str], str]
+    differences: Sequence[Difference], article_text: Callable[[str], str], outlets: Sequence[str] = ()
 ) -> tuple[list[Difference], list[Dropped]]:
-    """Differences whose figures and names are in what they cite (for compared figures, on both sides)."""
+    """Differences whose figures and names are in what they cite (for compared figures, on both sides).
+
+    A difference may name any of the briefing's ``outlets`` ("… Reuters's article does not state it").
+    """
     kept: list[Difference] = []
     dropped: list[Dropped] = []
     for d in differences:
-        claim = check_statement(d.text, d.citations, article_text)
+        claim = check_statement(d.text, d.citations, article_text, outlets)
         sides = {d.citations[n - 1].outlet or d.citations[n - 1].doc_id for n in claim.supporting}
         if not claim.supported:
             dropped.append(Dropped(d.text, d.citations, _not_supported(claim.problems)))
@@ -186,23 +205,70 @@ def _not_supported(problems: Sequence[str]) -> str:
     return "not supported by its citations: " + "; ".join(problems)
 
 
-def select_articles(corpus: Corpus, topic: str | None) -> list[Article]:
-    """Every indexed article, or with a topic those whose best passage is close to the best match."""
+def _considered(article: Article, relevance: float | None = None) -> Considered:
+    return Considered(article.doc_id, outlet_key(article), article.title, relevance)
+
+
+def _by_story(
+    corpus: Corpus, story: int | None, on_notice: Callable[[str], None]
+) -> tuple[list[Article], Selection]:
+    """Every article when the index holds one story; else the chosen story's (or the largest's)."""
     corpus.require_articles()
-    doc_ids = [s.doc_id for s in corpus.store.sources()]
-    if topic:
-        hits = search(corpus, topic, k=min(100, max(12, 3 * len(doc_ids))))
-        best: dict[str, float] = {}
-        for hit in hits:
-            best[hit.doc_id] = max(best.get(hit.doc_id, 0.0), hit.score)
-        if not best:
-            raise QAError(
-                f"No indexed article matches the topic {topic!r}: try other words, or leave --topic out."
-            )
-        top = max(best.values())
-        doc_ids = [d for d in doc_ids if best.get(d, 0.0) >= TOPIC_KEEP * top]
-    articles = [corpus.store.article(d) for d in doc_ids]
-    return [a for a in articles if a is not None]
+    stories = find_stories(corpus)
+    if story is not None and not 1 <= story <= len(stories):
+        raise QAError(f"There is no story {story}: the index holds {len(stories)} (see `qa stories`).")
+    if len(stories) <= 1:
+        articles = _articles(corpus, [d for s in stories for d in s.doc_ids])
+        return articles, Selection("all", tuple(_considered(a) for a in articles))
+    chosen = stories[(story or 1) - 1]
+    if story is None:
+        on_notice(
+            f"The index holds {len(stories)} stories; briefing the largest, “{chosen.title}” "
+            f"({len(chosen.doc_ids)} articles). `qa stories` lists them; pick one with --story N."
+        )
+    articles = _articles(corpus, list(chosen.doc_ids))
+    kept = tuple(_considered(a) for a in articles)
+    return articles, Selection("story", kept, (), chosen.number, tuple(stories))
+
+
+def _articles(corpus: Corpus, doc_ids: Sequence[str]) -> list[Article]:
+    found = [corpus.store.article(d) for d in doc_ids]
+    return [a for a in found if a is not None]
+
+
+def _by_topic(corpus: Corpus, topic: str) -> tuple[Pool, Selection]:
+    """The articles about ``topic``: search proposes them, their sentences' closeness to it decides.
+
+    An article is kept when its sentence closest to the topic reaches TOPIC_MIN_SIMILARITY and
+    TOPIC_RELATIVE of the best article's; the others search proposed are listed as left out.
+    """
+    corpus.require_articles()
+    count = corpus.store.article_count()
+    hits = search(corpus, topic, k=min(100, max(12, 3 * count)))
+    best: dict[str, float] = {}
+    for hit in hits:
+        best[hit.doc_id] = max(best.get(hit.doc_id, 0.0), hit.score)
+    if not best:
+        raise QAError(
+            f"No indexed article matches the topic {topic!r}: try other words, or leave --topic out."
+        )
+    top = max(best.values())
+    proposed = sorted((d for d in best if best[d] >= TOPIC_PROPOSE * top), key=lambda d: -best[d])
+    articles = _articles(corpus, proposed[:TOPIC_CANDIDATES])
+    pool = build_pool(corpus, articles, topic)
+    relevance = pool.topic_relevance() if pool.sentences else {}
+    closest = max(relevance.values(), default=0.0)
+    # Search always returns something; an absolute bar tells "nothing about this" apart.
+    if closest < TOPIC_MIN_SIMILARITY:
+        raise QAError(f"No indexed article is about {topic!r}: try other words, or leave --topic out.")
+    bar = max(TOPIC_MIN_SIMILARITY, TOPIC_RELATIVE * closest)
+    kept = {d for d, r in relevance.items() if r >= bar}
+    selection = Selection(
+        "topic",
+        tuple(_considered(a, relevance[a.doc_id]) for a in articles if a.doc_id in kept),
+        tuple(_considered(a, relevance.get(a.doc_id)) for a in articles if a.doc_id not in kept),
+    )
+    return pool.subset(kept), selection
 
 
 def section_of(text: str) -> str:
@@ -213,18 +279,49 @@ def section_of(text: str) -> str:
 def extractive_statements(
     pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]
 ) -> list[Statement]:
-    """The offline body: picked sentences, quoted exactly, grouped and in reading order."""
-    chosen = pick(pool, scores, words)
+    """The offline body: picked sentences, quoted exactly, grouped and in reading order.
+
+    A sentence that points back ("It was the first …") is quoted with the one before it, as one span.
+    """
     statements = []
-    for i in sorted(
-        chosen, key=lambda i: (section_of(pool.sentences[i].text) != WHAT_HAPPENED, _reading_order(pool, i))
+    for unit in sorted(
+        pick(pool, scores, words),
+        key=lambda u: (section_of(_text(pool, u)) != WHAT_HAPPENED, _reading_order(pool, u[0])),
     ):
-        sentence = pool.sentences[i]
-        text = sentence.text
-        if unattributed(text):  # the outlet's own charged words: say whose they are
-            text = f"{sentence.outlet} reported: “{text}”"
-        statements.append(Statement(text, (cite(pool, i, article_text),), False, section_of(sentence.text)))
+        first, last = pool.sentences[unit[0]].hit, pool.sentences[unit[-1]].hit
+        text = article_text(first.doc_id)[first.start : last.end]
+        citation = resolve(text, [replace(first, end=last.end, text=text)], "P1", article_text)
+        times = resolve_times(text, pool.published(first.doc_id))
+        statements.append(Statement(text, (citation,), False, section_of(text), times=times))
     return statements
+
+
+def _text(pool: Pool, unit: tuple[int, ...]) -> str:
+    return " ".join(pool.sentences[i].text for i in unit)
+
+
+def framing_statements(
+    pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]
+) -> list[Statement]:
+    """ "How outlets framed it": the best on-story sentences the body keeps out as an outlet's own
+    opinion, quoted whole and attributed to it, one per outlet, at most FRAMING_ITEMS."""
+    floor = FLOOR * float(scores.max()) if len(scores) else 0.0
+    found: list[Statement] = []
+    outlets: set[str] = set()
+    used = 0
+    for i in sorted(range(len(pool.sentences)), key=lambda i: -scores[i]):
+        sentence = pool.sentences[i]
+        if len(found) >= FRAMING_ITEMS or len(pool.outlets) < 2:
+            break
+        if scores[i] < floor or sentence.outlet in outlets or not opinion(sentence.text):
+            continue
+        text = f"{sentence.outlet} wrote: “{sentence.text}”"
+        if used + len(text.split()) > words:
+            continue
+        found.append(Statement(text, (cite(pool, i, article_text),), False, FRAMED))
+        outlets.add(sentence.outlet)
+        used += len(text.split())
+    return found
 
 
 def _reading_order(pool: Pool, i: int) -> float:
@@ -244,7 +341,13 @@ def corroborate(pool: Pool, statement: Statement, article_text: Callable[[str], 
             maybe_elsewhere = True  # not in the pool: no basis to say no one else reports it
             continue
         for outlet, j in _same_fact_elsewhere(pool, i):
-            if outlet not in outlets:
+            if outlet in outlets:
+                continue
+            # A corroboration agrees with the statement itself, not only with the sentence it was found
+            # from (a statement may quote two): no other figure or day for the same thing.
+            if compatible_figures(statement.text, pool.sentences[j].text) and compatible_calendar(
+                statement.text, pool.sentences[j].text
+            ):
                 citations.append(cite(pool, j, article_text))
                 outlets.add(outlet)
         maybe_elsewhere = maybe_elsewhere or any(
@@ -253,7 +356,7 @@ def corroborate(pool: Pool, statement: Statement, article_text: Callable[[str], 
             if s.outlet != pool.sentences[i].outlet and sims[i][j] >= RELATED_WITH_RARE
         )
     single = len(pool.outlets) > 1 and len(outlets) == 1 and not maybe_elsewhere
-    return Statement(statement.text, tuple(citations), single, statement.section)
+    return replace(statement, citations=tuple(citations), single_outlet=single)
 
 
 def _same_fact_elsewhere(pool: Pool, i: int) -> list[tuple[str, int]]:

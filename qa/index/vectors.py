@@ -181,6 +181,17 @@ class VectorIndex:
             for i in range(0, len(chunk_ids), step):
                 self._col.delete(ids=list(chunk_ids[i : i + step]))
 
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of some chunks, by chunk id (unknown ids are left out)."""
+        found: dict[str, np.ndarray] = {}
+        step = self.max_batch
+        with _chroma_errors("reading vectors", self._url):
+            for i in range(0, len(chunk_ids), step):
+                got = self._col.get(ids=list(chunk_ids[i : i + step]), include=["embeddings"])
+                for cid, vector in zip(got["ids"], got["embeddings"], strict=True):
+                    found[cid] = np.asarray(vector, dtype=np.float32)
+        return found
+
     def query(self, vector: np.ndarray, limit: int) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), best first."""
         if limit <= 0:

@@ -25,12 +25,15 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
     text = article.text
     chunks: list[Chunk] = []
     for block_start, block_end in content_blocks(article):
-        cursor = block_start
+        cursor, covered = block_start, block_start
         for piece in splitter.split_text(text[block_start:block_end]):
             # The splitter returns strings, so each piece is found by searching. A piece overlaps the
             # previous one by at most chunk_overlap characters, so it starts no earlier than
-            # previous end - overlap: searching from there cannot land on an earlier repeat of it.
+            # previous end - overlap; and it adds text, so it ends after the previous end: an earlier
+            # repeat of the same words inside the overlap is not it.
             start = text.find(piece, cursor, block_end)
+            while start >= 0 and start + len(piece) <= covered and piece:
+                start = text.find(piece, start + 1, block_end)
             if start < 0:
                 raise AssertionError(f"chunk of {article.doc_id} not found in its text: {piece[:60]!r}")
             end = start + len(piece)
@@ -40,5 +43,5 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
                     f"{article.doc_id}:{article.sha256[:10]}:{len(chunks)}", article.doc_id, start, end, piece
                 )
             )
-            cursor = max(start + 1, end - chunk_overlap)
+            cursor, covered = max(start + 1, end - chunk_overlap), max(covered, end)
     return chunks

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from qa.briefing.model import Briefing
+from qa.briefing.model import Briefing, Selection, Story
 from qa.render.common import CitationNumbers
 from qa.types import Answer, Citation, Claim, Hit, SourceInfo
 
@@ -82,6 +82,7 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
                 "section": s.section,
                 "supported": s.supported,
                 "problems": list(s.problems),
+                "times": [{"word": word, "means": means} for word, means in s.times],
             }
             for s in b.sentences
         ],
@@ -102,4 +103,21 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
         ],
         "outlets": [{"outlet": o.outlet, "doc_ids": list(o.doc_ids), "cited": o.cited} for o in b.outlets],
         "dropped": [{"text": d.text, "citations": cited(d.citations), "reason": d.reason} for d in b.dropped],
+        "selection": selection_json(b.selection) if b.selection is not None else None,
     }
+
+
+def selection_json(selection: Selection) -> dict[str, Any]:
+    """Which articles a briefing covers (``kept``), which it left out, and the index's stories."""
+    return {
+        "how": selection.how,
+        "kept": [asdict(c) for c in selection.kept],
+        "left_out": [asdict(c) for c in selection.left_out],
+        "story": selection.story,
+        "stories": stories_json(selection.stories),
+    }
+
+
+def stories_json(stories: Sequence[Story]) -> list[dict[str, Any]]:
+    """The `qa stories --json` list."""
+    return [{**asdict(s), "doc_ids": list(s.doc_ids), "outlets": list(s.outlets)} for s in stories]

@@ -7,8 +7,16 @@ import textwrap
 from collections.abc import Sequence
 
 from qa.answer.claims import without_markers
-from qa.briefing.model import Briefing
-from qa.render.common import UNSUPPORTED, UNSUPPORTED_MARK, UNVERIFIED, briefing_lines, source_label, span_ref
+from qa.briefing.model import Briefing, Story
+from qa.render.common import (
+    UNSUPPORTED,
+    UNSUPPORTED_MARK,
+    UNVERIFIED,
+    briefing_lines,
+    source_label,
+    span_ref,
+    story_line,
+)
 from qa.types import Answer, Citation, Hit, SourceInfo
 
 # Article text and file names are untrusted: control characters in them (terminal escape
@@ -123,6 +131,14 @@ def sources_text(sources: Sequence[SourceInfo]) -> str:
         for s in sources
     ]
     return "\n".join(rows) + f"\n{len(sources)} article(s)"
+
+
+def stories_text(stories: Sequence[Story]) -> str:
+    """One line per story of the index, largest first."""
+    if not stories:
+        return "The index is empty."
+    lines = [story_line(s) for s in stories]
+    return "\n".join(lines) + f"\n{len(stories)} story(ies); brief one with `qa summarize --story N`."
 
 
 def briefing_text(b: Briefing) -> str:
