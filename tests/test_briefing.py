@@ -361,6 +361,21 @@ def test_mocked_model_unattributed_charged_word_is_flagged(corpus: Corpus, fake_
     assert "unattributed: “assassination”" in briefing_text(briefing)
 
 
+def test_mocked_model_briefing_gives_every_outlet_room_and_flags_its_own_voice(
+    corpus: Corpus, fake_llm
+) -> None:
+    attendance = _sentence(
+        "Of course, the special session had 168 lawmakers present, three more than the quorum.",
+        "the 168 lawmakers present were just three more than the quorum",
+    )
+    _, doc = _llm_briefing(corpus, fake_llm, _reduce(attendance))
+    cited = {c["outlet"] for s in doc["sentences"] for c in s["citations"]}
+    assert cited == {"Global News", "Outlet not named"}  # the model cited one; the other gets room
+    assert doc["sentences"][0]["text"] == attendance["text"] and len(doc["sentences"]) == 2
+    assert [(f["term"], f["category"]) for f in doc["loaded_terms"]] == [("Of course", "editorial marker")]
+    _check_spans(doc)
+
+
 def test_mocked_model_difference_between_the_seed_outlets_has_both_citations(
     corpus: Corpus, fake_llm
 ) -> None:

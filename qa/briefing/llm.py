@@ -10,7 +10,7 @@
   shown as the exact sentence(s) around its verified quote; the model writes sentences and
   differences quoting them, and every quote is resolved again by :func:`qa.answer.citations.resolve`.
   A sentence with no verified citation is dropped; a difference needs verified citations
-  from two outlets.
+  from two outlets, or, citing one, figures that no other outlet's article states.
 """
 
 from __future__ import annotations
@@ -43,6 +43,24 @@ REDUCE_TOKENS = 3000  # note passages + notes in the reduce call
 PASSAGE_CHARS = 1200
 NOTES_PER_ARTICLE, MAX_NOTES = 8, 30
 NO_TOPIC = "(none given: cover the whole story)"
+
+
+_ONLY_ONE = "a figure only one outlet gives"
+
+
+def _one_sided(text: str, sides: set[str], pool: Pool) -> str | None:
+    """Why a difference citing one outlet stands (``_ONLY_ONE``) or not: its figures must be ones no
+    other outlet's article states in any form (:func:`qa.briefing.differences.states`)."""
+    from qa.briefing.differences import states
+    from qa.figures import figures
+
+    (outlet,) = sides
+    given = [f for f in figures(text) if f.kind not in ("ordinal", "vague")]
+    if not given:
+        return None
+    others = [f"{a.title}\n{a.text}" for a in pool.articles if outlet_key(a) != outlet]
+    stated = [f.text for f in given if states(f, others)]
+    return f"another outlet's article states {', '.join(stated)} too" if stated else _ONLY_ONE
 
 
 @dataclass(frozen=True)
@@ -232,7 +250,7 @@ def llm_briefing(
     )
     reply = complete_json(client, model, system, user)
     outlets = {outlet_key(a) for a in pool.articles}
-    draft = _verify(reply, hits, corpus.article_text, words, outlets)
+    draft = _verify(reply, hits, corpus.article_text, words, outlets, pool)
     failed = draft.unsupported()
     if not failed or not corpus.settings.repair:
         return draft
@@ -249,7 +267,7 @@ def llm_briefing(
             f"{len(failed)} briefing sentence(s) not supported by their citations; the repair request failed."
         )
         return draft
-    second = _verify(second_reply, hits, corpus.article_text, words, outlets)
+    second = _verify(second_reply, hits, corpus.article_text, words, outlets, pool)
     better = second.statements and len(second.unsupported()) < len(failed)
     on_notice(
         f"{len(failed)} briefing sentence(s) not supported by their citations; asked the model once to "
@@ -279,6 +297,7 @@ def _verify(
     article_text: Callable[[str], str],
     words: int,
     outlets: set[str],
+    pool: Pool,
 ) -> Draft:
     draft = Draft()
     used = 0
@@ -302,10 +321,11 @@ def _verify(
             continue
         citations = _citations(item.get("citations"), hits, article_text)
         sides = {c.outlet or c.doc_id for c in citations if c.verified}
-        if len(sides) < 2 or len(outlets) < 2:
-            draft.dropped.append(
-                Dropped(text, citations, "a difference needs verified citations from two outlets")
-            )
+        why = _one_sided(text, sides, pool) if len(sides) == 1 and len(outlets) > 1 else None
+        if why is None and (len(sides) < 2 or len(outlets) < 2):
+            why = "a difference needs verified citations from two outlets"
+        if why and why != _ONLY_ONE:
+            draft.dropped.append(Dropped(text, citations, why))
             continue
         draft.differences.append(Difference(text, citations, "model"))
     return draft

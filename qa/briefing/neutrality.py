@@ -90,6 +90,19 @@ def opinion(text: str) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+def own_voice_markers(text: str) -> list[tuple[int, int, str]]:
+    """Where a text speaks as an outlet would, not as a neutral briefing: (start, end, category) of
+    each first-person word, editorial marker and judgement opening outside its quotation marks."""
+    own = _outside_quotes(text)
+    found = [(m.start(), m.end(), "first person") for m in _FIRST_PERSON.finditer(own)]
+    found += [(m.start(), m.end(), "editorial marker") for m in _SARCASM.finditer(own)]
+    lead = len(own) - len(own.lstrip())
+    opening = _JUDGEMENT_OPENING.search(own.strip())
+    if opening:
+        found.append((lead + opening.start(), lead + opening.end(), "judgement"))
+    return sorted(found)
+
+
 def stands_alone(text: str, published: str = "") -> bool:
     """Whether a sentence can be read without the one before it, and its relative time words
     ("today") resolved: they need the article's date (``published``, YYYY-MM-DD)."""

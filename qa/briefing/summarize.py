@@ -27,7 +27,7 @@ import numpy as np
 from qa.answer.citations import resolve
 from qa.answer.claims import check_statement
 from qa.briefing.differences import find_differences
-from qa.briefing.extractive import FLOOR, pick, sentence_scores, story_vector
+from qa.briefing.extractive import FLOOR, pick, reports, sentence_scores, story_vector
 from qa.briefing.llm import llm_briefing
 from qa.briefing.loaded_language import unattributed
 from qa.briefing.model import (
@@ -43,7 +43,7 @@ from qa.briefing.model import (
     Selection,
     Statement,
 )
-from qa.briefing.neutrality import opinion, resolve_times
+from qa.briefing.neutrality import opinion, own_voice_markers, resolve_times
 from qa.briefing.pool import (
     RELATED_WITH_RARE,
     SAME_FACT_WITH_WORDS,
@@ -145,6 +145,9 @@ def summarize(
         budget = words - sum(len(f.text.split()) for f in framed)
         statements = extractive_statements(pool, scores, budget, corpus.article_text) + framed
     statements = [corroborate(pool, s, corpus.article_text) for s in statements]
+    if use_llm:
+        extra = outlets_left_out(pool, scores, statements, corpus.article_text)
+        statements += [corroborate(pool, s, corpus.article_text) for s in extra]
     in_body = [c for s in statements for c in s.citations]
     differences = model_differences + find_differences(
         pool, scores, corpus.article_text, max(int(words * DIFFERENCES_SHARE), 80), model_differences, in_body
@@ -300,6 +303,34 @@ def _text(pool: Pool, unit: tuple[int, ...]) -> str:
     return " ".join(pool.sentences[i].text for i in unit)
 
 
+def outlets_left_out(
+    pool: Pool, scores: np.ndarray, statements: Sequence[Statement], article_text: Callable[[str], str]
+) -> list[Statement]:
+    """For each outlet a model's briefing does not cite, that outlet's best reporting sentence (one
+    that reports nothing a statement already does): every outlet reporting on the story gets room."""
+    cited = {c.outlet or c.doc_id for s in statements for c in s.citations if c.verified}
+    shown = [i for s in statements for c in s.citations if (i := pool_index(pool, c)) is not None]
+    added: list[Statement] = []
+    for outlet in pool.outlets:
+        if outlet in cited:
+            continue
+        best = next(
+            (
+                i
+                for i in sorted(range(len(pool.sentences)), key=lambda i: -scores[i])
+                if pool.sentences[i].outlet == outlet
+                and reports(pool.sentences[i], pool.published(pool.sentences[i].doc_id))
+                and not any(pool.same_fact(i, j) for j in shown)
+            ),
+            None,
+        )
+        if best is not None:
+            text = pool.sentences[best].text
+            added.append(Statement(text, (cite(pool, best, article_text),), False, section_of(text)))
+            shown.append(best)
+    return added
+
+
 def framing_statements(
     pool: Pool, scores: np.ndarray, words: int, article_text: Callable[[str], str]
 ) -> list[Statement]:
@@ -374,13 +405,20 @@ def _same_fact_elsewhere(pool: Pool, i: int) -> list[tuple[str, int]]:
 
 
 def flag_loaded(statements: Sequence[Statement], differences: Sequence[Difference]) -> list[Flag]:
-    """Charged lexicon terms the briefing uses in its own voice."""
+    """Charged language the briefing uses in its own voice: lexicon terms, first person, editorial
+    markers ("so-called") and judgement openings, wherever they stand outside quotation marks."""
     flags = []
     texts = {"sentences": [s.text for s in statements], "differences": [d.text for d in differences]}
     for where, items in texts.items():
         for index, text in enumerate(items):
-            for term in unattributed(text):
+            terms = unattributed(text)
+            for term in terms:
                 flags.append(Flag(term.term, term.category, term.plain, where, index, term.start, term.end))
+            for start, end, category in own_voice_markers(text):
+                if any(t.start < end and start < t.end for t in terms):
+                    continue  # the lexicon flagged it already ("so-called")
+                plain = "attribute it or leave it out"
+                flags.append(Flag(text[start:end], category, plain, where, index, start, end))
     return flags
 
 
