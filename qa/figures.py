@@ -18,6 +18,7 @@ finds where they are, because the check needs each one's offsets and text2num's 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -283,11 +284,13 @@ def same_value(a: float, b: float, approximate: bool = False) -> bool:
         return True
     coarse, fine = sorted((a, b), key=_significant)
     digits = _significant(coarse)
-    return (
-        abs(coarse) >= ROUNDED_FROM
-        and digits < _significant(fine)
-        and float(f"{fine:.{digits - 1}e}") == float(f"{coarse:.{digits - 1}e}")
-    )
+    if abs(coarse) < ROUNDED_FROM or digits >= _significant(fine):
+        return False
+    # A rounding is within half a unit of the coarser figure's last significant digit. A tie counts
+    # either way, since writers round halves up or to even ("1.235625 million" is "1.23562 million"
+    # in Python's own formatting): a difference listed that is not one is worse than one missed.
+    unit = 10.0 ** (math.floor(math.log10(abs(coarse))) - digits + 1)
+    return abs(fine - coarse) <= unit / 2 * (1 + 1e-9)
 
 
 def _significant(value: float) -> int:

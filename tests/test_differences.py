@@ -84,6 +84,9 @@ def test_both_ends_of_a_range_are_figures_and_found_elsewhere() -> None:
         ("soared by nearly a million in April", "rose by 1 million in April", True),
         ("the outage lasted nearly six hours", "the outage lasted 6 hours", True),
         ("the $1.2 trillion bill", "the $1.5 trillion bill", False),
+        ("the $1 trillion bill", "the $1.6 trillion bill", False),
+        ("4,020,005 doses", "4.02001 million doses", True),  # a tie, rounded up
+        ("1,235,625 doses", "1.23562 million doses", True),  # a tie, rounded to even
         ("168 lawmakers attended", "170 lawmakers attended", False),
         ("About 5,000 U.S. troops remain", "About 6,000 U.S. troops remain", False),
     ],
