@@ -93,8 +93,8 @@ def test_a_repeat_inside_the_overlap_is_not_taken_for_the_next_chunk():
 def test_a_long_unbroken_run_still_chunks_with_its_offsets():
     # Inside a run with no separator the splitter cuts by character, and its overlap pieces add no
     # text: each is still found where it is.
-    text = "x" * 90 + "\nParliament voted.\n"
-    chunks = chunk_article(Article("doc", "mem", "T", "", "", "", text, content_hash(text, {}), 0), 51, 10)
+    text = "x" * 90 + "\nParliament voted."
+    chunks = chunk_article(_article(text), chunk_size=51, chunk_overlap=51 // 4)
     assert chunks and all(text[c.start : c.end] == c.text for c in chunks)
     assert "Parliament voted." in chunks[-1].text
 
