@@ -90,6 +90,15 @@ def test_a_repeat_inside_the_overlap_is_not_taken_for_the_next_chunk():
     assert chunks[-1].end == len(text.rstrip()) and text.rstrip().endswith(chunks[-1].text)
 
 
+def test_a_long_unbroken_run_still_chunks_with_its_offsets():
+    # Inside a run with no separator the splitter cuts by character, and its overlap pieces add no
+    # text: each is still found where it is.
+    text = "x" * 90 + "\nParliament voted."
+    chunks = chunk_article(_article(text), chunk_size=51, chunk_overlap=51 // 4)
+    assert chunks and all(text[c.start : c.end] == c.text for c in chunks)
+    assert "Parliament voted." in chunks[-1].text
+
+
 def test_front_matter_is_never_chunked():
     text = "---\ntitle: Secret title words\n---\nBody sentence one. Body sentence two.\n"
     article = _article(text, body_start=text.index("Body"))

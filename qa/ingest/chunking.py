@@ -31,9 +31,11 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
             # previous one by at most chunk_overlap characters, so it starts no earlier than
             # previous end - overlap; and it adds text, so it ends after the previous end: an earlier
             # repeat of the same words inside the overlap is not it.
-            start = text.find(piece, cursor, block_end)
+            start = first = text.find(piece, cursor, block_end)
             while start >= 0 and start + len(piece) <= covered and piece:
                 start = text.find(piece, start + 1, block_end)
+            if start < 0:  # none adds text (the splitter's overlap inside a long unbroken run): the first
+                start = first
             if start < 0:
                 raise AssertionError(f"chunk of {article.doc_id} not found in its text: {piece[:60]!r}")
             end = start + len(piece)
