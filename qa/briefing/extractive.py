@@ -181,14 +181,13 @@ def pick(pool: Pool, scores: np.ndarray, words: int) -> list[tuple[int, ...]]:
     uses the length asked for, up to OVER_BUDGET more, as long as there is reporting that says
     something new).
     """
-    state = _Picking(pool, scores, words)
     joined = {i: j for i in range(len(pool.sentences)) if (j := antecedent(pool, i)) is not None}
     eligible = [
         i
         for i, sentence in enumerate(pool.sentences)
         if reports(sentence, pool.published(sentence.doc_id)) or i in joined
     ]
-    state.joined = joined
+    state = _Picking(pool, scores, words, joined)
     floor = FLOOR * float(scores.max()) if len(scores) else 0.0
     by_outlet: dict[str, list[int]] = defaultdict(list)
     for i in sorted(eligible, key=lambda i: -scores[i]):
@@ -211,10 +210,10 @@ def pick(pool: Pool, scores: np.ndarray, words: int) -> list[tuple[int, ...]]:
 class _Picking:
     """The greedy pick's state: what is chosen, the words used, the figures given, per-outlet counts."""
 
-    def __init__(self, pool: Pool, scores: np.ndarray, words: int) -> None:
+    def __init__(self, pool: Pool, scores: np.ndarray, words: int, joined: dict[int, int]) -> None:
         self.pool, self.scores, self.words = pool, scores, words
+        self.joined = joined  # sentence -> the antecedent it is quoted with
         self.chosen: list[int] = []
-        self.joined: dict[int, int] = {}  # sentence -> the antecedent it is quoted with
         self.per_outlet: Counter[str] = Counter()
         self.used = 0
         self.covered: set[tuple[str, float]] = set()
@@ -226,12 +225,13 @@ class _Picking:
         """Not picked, within the budget, and not reporting what a picked sentence reports (strict:
         nor anything close to it in meaning that shares a rare word)."""
         same = self.pool.related if strict else self.pool.same_fact
-        members = [m for m in self._members(i) if m not in self.chosen]
+        own = self._members(i)
+        members = [m for m in own if m not in self.chosen]
         budget = self.words if strict else self.words * (1 + OVER_BUDGET)
         return (
             i not in self.chosen
             and self.used + sum(_words(self.pool.sentences[m]) for m in members) <= budget
-            and not any(same(m, j) for m in members for j in self.chosen if j not in self._members(i))
+            and not any(same(m, j) for m in members for j in self.chosen if j not in own)
         )
 
     def take(self, i: int) -> None:

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from qa.figures import MONTHS, WEEKDAYS
 from qa.text import split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -391,21 +392,9 @@ def _located(planted: Planted, answer: str, sentence_start: int) -> Planted:
 # or a range ("19-0"), whose parts a changed figure would not read as one number.
 _FIGURE = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w/]|[.,-]\d)")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+# As a model writes them, capitalised; the lists themselves are qa.figures'.
+_WEEKDAYS = tuple(d.capitalize() for d in WEEKDAYS)
+_MONTHS = tuple(m.capitalize() for m in MONTHS)
 # "May" is a month only before a day number ("May 3"); otherwise it is the verb.
 _DAY_OR_MONTH = re.compile(
     r"\b(?:" + "|".join(_WEEKDAYS) + "|" + "|".join(m for m in _MONTHS if m != "May") + r"|May(?= \d))\b"
