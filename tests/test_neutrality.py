@@ -52,6 +52,9 @@ def test_a_statement_stands_alone_and_a_label_is_not_part_of_it() -> None:
     assert not stands_alone("Neither did their rescheduled getaway last September.")
     assert not stands_alone("The council will vote today on the plan.")
     assert stands_alone("The council voted on Tuesday to approve the plan.")
+    # "The former" points back only as a subject; with a noun it names someone.
+    assert not stands_alone("The former said the plan would fail.")
+    assert stands_alone("The former acting director of the CDC said second doses were being missed.")
     assert stands_alone("“It is over today,” the mayor said.")  # the words are the speaker's
     text = "Why it matters: The vote is the first since 2019."
     assert text[label_end(text) :] == "The vote is the first since 2019."
@@ -118,3 +121,29 @@ def test_the_body_uses_its_budget_when_there_is_reporting_left(tmp_path: Path) -
     body = _brief(tmp_path, ARTICLES, words=80)["body"]
     used = sum(len(s.text.split()) for s in body)  # type: ignore[attr-defined]
     assert 0.75 * 80 <= used <= 80
+
+
+def test_a_close_sentence_with_mostly_new_detail_fills_a_short_body(tmp_path: Path) -> None:
+    """Two outlets tell one fact; the second adds the figures and dates. Near-duplicates stay out, but
+    a sentence whose content words are mostly new to the body is not one: with room left, it is taken."""
+    rows = [
+        {
+            "id": "one",
+            "outlet": "One",
+            "title": "Millions skip second vaccine dose",
+            "text": "Millions of Americans are skipping their second vaccine dose, federal data show.",
+        },
+        {
+            "id": "two",
+            "outlet": "Two",
+            "title": "Second doses missed",
+            "text": (
+                "Millions of Americans skipped second vaccine doses: more than five million people, "
+                "nearly 8 percent of those given a first Pfizer or Moderna shot through April 9, "
+                "federal records compiled by the CDC show."
+            ),
+        },
+    ]
+    body = _brief(tmp_path, rows, words=60)["body"]
+    texts = " ".join(s.text for s in body)  # type: ignore[attr-defined]
+    assert "five million" in texts and "skipping their second" in texts

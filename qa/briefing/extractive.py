@@ -30,7 +30,7 @@ import numpy as np
 
 from qa.briefing.loaded_language import find_terms, quoted_spans
 from qa.briefing.neutrality import DANGLING, NOT_THE_STORY, opinion, stands_alone
-from qa.briefing.pool import Pool, PoolSentence, unit
+from qa.briefing.pool import Pool, PoolSentence, content_terms, unit
 from qa.figures import figures
 from qa.text import terms
 
@@ -44,6 +44,8 @@ W_TOPIC = 1.5  # with --topic: similarity to the topic, added on top; large, so 
 FLOOR = 0.35  # the second pass picks no sentence scoring under this share of the best sentence's score
 OUTLET_FLOOR = 0.5  # an outlet's best sentence is picked first if it reaches this share of FLOOR
 OVER_BUDGET = 0.1  # the last pass may go this share over the budget ("about N words")
+# The last pass also takes a sentence close to a pick when this share of its content words is new.
+NOVEL_SHARE = 0.4  # set on the tune half (0.3-0.6 tried, bench item 12)
 OWN_VOICE_PENALTY = 0.25  # per charged term not attributed
 QUOTED_CHARGE_PENALTY = 0.03  # per charged term inside a quote or a reporting clause
 DANGLING_PENALTY = 0.15
@@ -200,6 +202,7 @@ def pick(pool: Pool, scores: np.ndarray, words: int) -> list[tuple[int, ...]]:
     state.fill([i for i in eligible if scores[i] + bonus[i] >= floor])
     state.fill(eligible)
     state.fill(eligible, strict=False)
+    state.fill(eligible, strict=False, novel=True)
     if not state.chosen and len(scores):  # every sentence is longer than the budget: still say something
         state.chosen.append(int(np.argmax(scores)))
     # A statement per pick: a sentence taken with its antecedent is quoted with it, once.
@@ -221,18 +224,25 @@ class _Picking:
     def _members(self, i: int) -> list[int]:
         return [self.joined[i], i] if i in self.joined else [i]
 
-    def fits(self, i: int, strict: bool = True) -> bool:
+    def fits(self, i: int, strict: bool = True, novel: bool = False) -> bool:
         """Not picked, within the budget, and not reporting what a picked sentence reports (strict:
-        nor anything close to it in meaning that shares a rare word)."""
+        nor anything close to it in meaning that shares a rare word; novel: unless most of its
+        content words are new to the picks)."""
         same = self.pool.related if strict else self.pool.same_fact
         own = self._members(i)
         members = [m for m in own if m not in self.chosen]
         budget = self.words if strict else self.words * (1 + OVER_BUDGET)
-        return (
-            i not in self.chosen
-            and self.used + sum(_words(self.pool.sentences[m]) for m in members) <= budget
-            and not any(same(m, j) for m in members for j in self.chosen if j not in own)
-        )
+        if i in self.chosen or self.used + sum(_words(self.pool.sentences[m]) for m in members) > budget:
+            return False
+        if not any(same(m, j) for m in members for j in self.chosen if j not in own):
+            return True
+        return novel and self._novelty(members) >= NOVEL_SHARE
+
+    def _novelty(self, members: list[int]) -> float:
+        """The share of the members' content words that no picked sentence has."""
+        have = set().union(*(content_terms(self.pool.sentences[j].text) for j in self.chosen))
+        own = set().union(*(content_terms(self.pool.sentences[m].text) for m in members))
+        return len(own - have) / len(own) if own else 0.0
 
     def take(self, i: int) -> None:
         for m in self._members(i):
@@ -243,14 +253,14 @@ class _Picking:
             self.covered |= _figures_of(self.pool.sentences[m])
             self.used += _words(self.pool.sentences[m])
 
-    def fill(self, candidates: list[int], strict: bool = True) -> None:
+    def fill(self, candidates: list[int], strict: bool = True, novel: bool = False) -> None:
         """Take the best remaining candidate (MMR against the picks, spread across outlets) while any fits."""
         sims = self.pool.similarity()
         remaining = set(candidates)
         while remaining:
             best, best_value = None, -math.inf
             for i in list(remaining):
-                if not self.fits(i, strict):
+                if not self.fits(i, strict, novel):
                     remaining.discard(i)
                     continue
                 closest = max((float(sims[i][j]) for j in self.chosen), default=0.0)

@@ -42,11 +42,13 @@ _JUDGEMENT_OPENING = re.compile(
     r"amazingly|worse|even worse|make no mistake|in other words)\b",
     re.IGNORECASE,
 )
-# Openers that point back at a sentence the statement does not include.
+# Openers that point back at a sentence the statement does not include. "The former" points back only
+# as a subject ("The former said"); "The former president" names someone.
 DANGLING = re.compile(
     r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|Its|Then|But|And|Also|So|Yet|Still|Neither|Nor|"
     r"However|Meanwhile|Instead|Moreover|Further|Furthermore|Such|Both|The (?:move|decision|comments?|"
-    r"remarks?|statement|announcement|report|same|latter|former))\b"
+    r"remarks?|statement|announcement|report|same)|The (?:latter|former)(?=\s*[,;:]|\s+(?:is|was|are|were|has|"
+    r"had|have|will|would|can|could|did|does|said|says|told|added|also)\b))\b"
 )
 _RELATIVE_TIME = re.compile(
     r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|weekend)|"
