@@ -222,7 +222,12 @@ def ask(
 
 @app.command()
 def show(
-    ref: Annotated[str, typer.Argument(help="DOC_ID:START-END, as printed beside each citation.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="DOC_ID:START-END, as printed beside each citation; DOC_ID alone prints the whole article."
+        ),
+    ],
     in_bytes: Annotated[
         bool, typer.Option("--bytes", help="Also print the span's UTF-8 byte offsets (always in --json).")
     ] = False,
@@ -231,8 +236,16 @@ def show(
 ) -> None:
     """Print a cited span inside its sentence, to check a citation (offsets count Unicode characters)."""
     from qa.answer.spans import show as run_show
+    from qa.answer.spans import show_article
     from qa.index.corpus import Corpus
+    from qa.render.json import article_json
+    from qa.render.terminal import article_text
 
+    if ":" not in ref:
+        with Corpus(_settings(index)) as corpus:
+            whole = show_article(corpus, ref.strip())
+        _emit(as_json, article_json(whole), article_text(whole))
+        return
     with Corpus(_settings(index)) as corpus:
         view = run_show(corpus, ref)
     before = view.context[: view.start - view.context_start]

@@ -38,6 +38,21 @@ class Article(ArticleMeta):
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """A fetched page as it was served, kept in the index so that it can be extracted again offline."""
+
+    url: str  # as the user gave it
+    final_url: str  # after redirects
+    fetched_at: str  # ISO 8601, UTC
+    status: int
+    content_type: str
+    charset: str
+    etag: str
+    last_modified: str
+    body: bytes  # the bytes as served (after Content-Encoding), before any decoding
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A retrievable span of an article: ``article.text[start:end] == text``."""
 

@@ -91,6 +91,25 @@ def test_show_prints_the_span_within_its_sentence(run_cli, seed_index_dir: Path)
     assert view["text"] == "168 lawmakers present" and view["context"].endswith("quorum.")
 
 
+def test_show_doc_id_prints_the_article_with_its_left_out_lines_marked(run_cli, seed_index_dir: Path):
+    code, out, _ = run_cli("show", GLOBAL_NEWS, "--json", "--index", str(seed_index_dir))
+    assert code == 0
+    view = json.loads(out)
+    text = view["text"]
+    assert text == (SEEDS / f"{GLOBAL_NEWS}.txt").read_text(encoding="utf-8")
+    assert view["outlet"] == "Global News" and view["chunks"]
+    chunks = [(c["start"], c["end"]) for c in view["chunks"]]
+    left = [text[x["start"] : x["end"]] for x in view["left_out"]]
+    assert "Story continues below advertisement" in left
+    for s in left:  # a left-out line is in no chunk; every other line with text is
+        start = text.index(s)
+        assert not any(a <= start and start + len(s) <= b for a, b in chunks)
+    code, out, _ = run_cli("show", GLOBAL_NEWS, "--index", str(seed_index_dir))
+    assert code == 0 and out.startswith("Global News — Iraqi lawmakers pass resolution")
+    assert "\n[left out] Story continues below advertisement\n" in out
+    assert "\nIt is not binding on the government but is likely to be taken up" in out
+
+
 def test_errors_are_one_line_with_exit_1(run_cli, seed_index_dir: Path, tmp_path: Path):
     for args in (
         ("ask", "anything", "--index", str(tmp_path / "nothing-here")),

@@ -82,3 +82,59 @@ def show(corpus: Corpus, ref: str) -> SpanView:
         byte_offset(article.text, start),
         byte_offset(article.text, end),
     )
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """A whole article as indexed: its text, the spans its chunks cover, and the lines they leave out."""
+
+    doc_id: str
+    source: str
+    url: str
+    title: str
+    outlet: str
+    published: str
+    text: str
+    chunks: tuple[tuple[int, int], ...]
+    left_out: tuple[tuple[int, int], ...]  # lines with text that no chunk covers (front matter, furniture)
+
+
+def show_article(corpus: Corpus, doc_id: str) -> ArticleView:
+    """An article with what of it can be found and cited (its chunks) and what cannot."""
+    article = corpus.store.article(doc_id)
+    if article is None:
+        raise SpanError(f"No article {doc_id!r} in the index; `qa sources` lists them.")
+    spans = tuple(sorted((c.start, c.end) for c in corpus.store.doc_chunks([doc_id])))
+    return ArticleView(
+        article.doc_id,
+        article.source,
+        article.url,
+        article.title,
+        article.outlet,
+        article.published,
+        article.text,
+        spans,
+        tuple(uncovered_lines(article.text, spans)),
+    )
+
+
+def uncovered_lines(text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """The (start, end) of each line with text that is not wholly inside the union of ``spans``."""
+    covered: list[tuple[int, int]] = []
+    for start, end in spans:  # sorted: merge into a disjoint union
+        if covered and start <= covered[-1][1]:
+            covered[-1] = (covered[-1][0], max(covered[-1][1], end))
+        else:
+            covered.append((start, end))
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        lead = len(body) - len(body.lstrip())
+        start, end = pos + lead, pos + len(body.rstrip())
+        pos += len(line)
+        if start >= end:
+            continue
+        if not any(s <= start and end <= e for s, e in covered):
+            out.append((start, end))
+    return out

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import IndexStateError
 from qa.text import STOPWORDS
-from qa.types import Article, Chunk, SourceInfo
+from qa.types import Article, Chunk, Snapshot, SourceInfo
 
 MANIFEST = "manifest.sqlite"
 SCHEMA_VERSION = "1"
@@ -31,6 +32,12 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts
     USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
+-- Fetched pages, compressed, kept for re-extraction without the network and for conditional requests.
+CREATE TABLE IF NOT EXISTS snapshots (
+    url TEXT PRIMARY KEY, doc_id TEXT NOT NULL, final_url TEXT NOT NULL, fetched_at TEXT NOT NULL,
+    status INTEGER NOT NULL, content_type TEXT NOT NULL, charset TEXT NOT NULL, etag TEXT NOT NULL,
+    last_modified TEXT NOT NULL, body BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS snapshots_doc ON snapshots(doc_id);
 -- Vectors written to Chroma but not yet committed here: cleaned up after a crash.
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
@@ -216,14 +223,20 @@ class Store:
             else:
                 self.db.executemany("DELETE FROM pending WHERE chunk_id = ?", ((c,) for c in chunk_ids))
 
-    def commit_articles(self, batch: Sequence[tuple[Article, Sequence[Chunk]]]) -> list[str]:
+    def commit_articles(
+        self, batch: Sequence[tuple[Article, Sequence[Chunk]]], snapshots: Sequence[Snapshot | None] = ()
+    ) -> list[str]:
         """Replace each article with its new chunks in ONE transaction; return the superseded chunk ids.
 
         The superseded ids become pending in the same transaction: if the process dies before
-        their vectors are deleted, the next ingest's recovery deletes them.
+        their vectors are deleted, the next ingest's recovery deletes them. ``snapshots[i]``, when
+        given, is the fetched page of ``batch[i]``, written in the same transaction.
         """
         stale: list[str] = []
         with self.db:
+            for (article, _), snapshot in zip(batch, snapshots):
+                if snapshot is not None:
+                    self._put_snapshot(article.doc_id, snapshot)
             for article, chunks in batch:
                 stale.extend(self._delete(article.doc_id))
                 self.db.execute(
@@ -258,6 +271,43 @@ class Store:
             self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in stale))
         return stale
 
+    # -- snapshots --------------------------------------------------------------------------
+    def put_snapshot(self, doc_id: str, snapshot: Snapshot) -> None:
+        """Store (or refresh) the fetched page of an article that is already committed."""
+        with self.db:
+            self._put_snapshot(doc_id, snapshot)
+
+    def _put_snapshot(self, doc_id: str, s: Snapshot) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO snapshots (url, doc_id, final_url, fetched_at, status, content_type, "
+            "charset, etag, last_modified, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                s.url,
+                doc_id,
+                s.final_url,
+                s.fetched_at,
+                s.status,
+                s.content_type,
+                s.charset,
+                s.etag,
+                s.last_modified,
+                zlib.compress(s.body, 6),
+            ),
+        )
+
+    def snapshots(self, with_body: bool = True) -> dict[str, tuple[str, Snapshot]]:
+        """Map each fetched URL to (doc_id, its snapshot); ``with_body=False`` skips the pages themselves."""
+        body = "body" if with_body else "x''"
+        rows = self.db.execute(
+            "SELECT url, doc_id, final_url, fetched_at, status, content_type, charset, etag, last_modified, "
+            f"{body} FROM snapshots ORDER BY url"
+        )
+        found: dict[str, tuple[str, Snapshot]] = {}
+        for url, doc_id, final, fetched, status, ctype, charset, etag, modified, blob in rows:
+            page = zlib.decompress(blob) if with_body else b""
+            found[url] = (doc_id, Snapshot(url, final, fetched, status, ctype, charset, etag, modified, page))
+        return found
+
     def clear(self) -> None:
         """Forget every article and chunk in one transaction (for --rebuild).
 
@@ -265,13 +315,14 @@ class Store:
         """
         with self.db:
             self.db.execute("INSERT OR IGNORE INTO pending SELECT chunk_id FROM chunks")
-            for table in ("chunks_fts", "chunks", "articles"):
+            for table in ("chunks_fts", "chunks", "articles", "snapshots"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def remove_article(self, doc_id: str) -> list[str]:
         """Delete an article and its chunks in one transaction; return the removed chunk ids (now pending)."""
         with self.db:
             removed = self._delete(doc_id)
+            self.db.execute("DELETE FROM snapshots WHERE doc_id = ?", (doc_id,))
             self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((c,) for c in removed))
             return removed
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.briefing.model import Briefing, Selection, Story
 from qa.render.common import CitationNumbers
 from qa.types import Answer, Citation, Claim, Hit, SourceInfo
+
+if TYPE_CHECKING:
+    from qa.answer.spans import ArticleView
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -121,3 +124,18 @@ def selection_json(selection: Selection) -> dict[str, Any]:
 def stories_json(stories: Sequence[Story]) -> list[dict[str, Any]]:
     """The `qa stories --json` list."""
     return [{**asdict(s), "doc_ids": list(s.doc_ids), "outlets": list(s.outlets)} for s in stories]
+
+
+def article_json(view: ArticleView) -> dict[str, Any]:
+    """`qa show DOC_ID --json`: the article as indexed, with its chunks' spans and the lines left out."""
+    return {
+        "doc_id": view.doc_id,
+        "source": view.source,
+        "url": view.url,
+        "title": view.title,
+        "outlet": view.outlet,
+        "published": view.published,
+        "text": view.text,
+        "chunks": [{"start": s, "end": e} for s, e in view.chunks],
+        "left_out": [{"start": s, "end": e} for s, e in view.left_out],
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qa.answer.claims import without_markers
 from qa.briefing.model import Briefing, Story
@@ -18,6 +19,9 @@ from qa.render.common import (
     story_line,
 )
 from qa.types import Answer, Citation, Hit, SourceInfo
+
+if TYPE_CHECKING:
+    from qa.answer.spans import ArticleView
 
 # Article text and file names are untrusted: control characters in them (terminal escape
 # sequences, bells, carriage returns) are printed as visible \xNN, never sent to the terminal.
@@ -150,3 +154,23 @@ def briefing_text(b: Briefing) -> str:
         else:
             out.append(line)
     return "\n".join(out).rstrip()
+
+
+LEFT_OUT = "[left out] "
+
+
+def article_text(view: ArticleView) -> str:
+    """An article as indexed, with each line no chunk covers prefixed (it can be neither found nor cited)."""
+    head = [source_label(view.outlet, view.title, view.doc_id)]
+    head += [f"{name}: {value}" for name, value in (("published", view.published), ("url", view.url)) if value]
+    head.append(f"source: {view.source}")
+    if view.left_out:
+        head.append(f"{len(view.left_out)} line(s) marked {LEFT_OUT.strip()} are in no chunk.")
+    starts = {start for start, _ in view.left_out}
+    lines, pos = [], 0
+    for line in view.text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        first = pos + len(body) - len(body.lstrip())
+        lines.append(LEFT_OUT + body.strip() if first in starts and body.strip() else body)
+        pos += len(line)
+    return "\n".join(head) + "\n\n" + "\n".join(lines)
