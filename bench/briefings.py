@@ -384,6 +384,15 @@ def _mean(values: Sequence[float | None], digits: int = 4) -> float | None:
     return round(mean(v for v in values if v is not None), digits)
 
 
+def _paired_ci(a: Sequence[float | None], b: Sequence[float | None]) -> list[float] | None:
+    """A 95% bootstrap interval of the mean per-event a - b: more than which events were drawn?"""
+    from bench.arousal import paired
+
+    rows = [{"a": {"v": x}, "b": {"v": y}} for x, y in zip(a, b, strict=True)]
+    found = paired(rows, "v", "a", "b") if rows else None
+    return found["ci95"] if found else None
+
+
 def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Means and shares over some events' rows (one split, or all)."""
     items = sum(r["checked_items"] for r in rows)
@@ -400,6 +409,7 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         else None,
         "rouge1": _mean([r["rouge1"] for r in rows]),
         "lead_rouge1": _mean([r["lead_rouge1"] for r in rows]),
+        "rouge1_diff_ci": _paired_ci([r["rouge1"] for r in rows], [r["lead_rouge1"] for r in rows]),
         "rouge2": _mean([r["rouge2"] for r in rows]),
         "lead_rouge2": _mean([r["lead_rouge2"] for r in rows]),
         "pool_at_least_w": round(sum(r["pool_words"] >= r["words"] for r in rows) / n, 4) if n else None,
@@ -512,6 +522,11 @@ _AGGREGATE_ROWS: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = 
         "ROUGE-1 F1: briefing / lead",
         "rouge1_vs_lead",
         lambda a: f"{_f(a['rouge1'])} / {_f(a['lead_rouge1'])}",
+    ),
+    (
+        "ROUGE-1 briefing − lead: 95% bootstrap interval over events",
+        "",
+        lambda a: "–" if not a.get("rouge1_diff_ci") else "[{:+.3f}, {:+.3f}]".format(*a["rouge1_diff_ci"]),
     ),
     ("ROUGE-2 F1: briefing / lead", "", lambda a: f"{_f(a['rouge2'])} / {_f(a['lead_rouge2'])}"),
     (
