@@ -47,8 +47,9 @@ _JUDGEMENT_OPENING = re.compile(
 DANGLING = re.compile(
     r"^(?:He|She|It|They|This|That|These|Those|His|Her|Their|Its|Then|But|And|Also|So|Yet|Still|Neither|Nor|"
     r"However|Meanwhile|Instead|Moreover|Further|Furthermore|Such|Both|The (?:move|decision|comments?|"
-    r"remarks?|statement|announcement|report|same)|The (?:latter|former)(?=\s*[,;:]|\s+(?:is|was|are|were|has|"
-    r"had|have|will|would|can|could|did|does|said|says|told|added|also)\b))\b"
+    r"remarks?|statement|announcement|report|same)|"
+    r"The (?:latter|former)(?=\s*[,;:]|\s+(?:is|was|are|were|has|had|have|will|would|can|could|did|does|"
+    r"said|says|told|added|also)\b))\b"
 )
 _RELATIVE_TIME = re.compile(
     r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|weekend)|"

@@ -234,7 +234,7 @@ class Store:
         """
         stale: list[str] = []
         with self.db:
-            for (article, _), snapshot in zip(batch, snapshots):
+            for (article, _), snapshot in zip(batch, snapshots, strict=False):  # no snapshots: none
                 if snapshot is not None:
                     self._put_snapshot(article.doc_id, snapshot)
             for article, chunks in batch:

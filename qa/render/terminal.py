@@ -162,7 +162,8 @@ LEFT_OUT = "[left out] "
 def article_text(view: ArticleView) -> str:
     """An article as indexed, with each line no chunk covers prefixed (it can be neither found nor cited)."""
     head = [source_label(view.outlet, view.title, view.doc_id)]
-    head += [f"{name}: {value}" for name, value in (("published", view.published), ("url", view.url)) if value]
+    fields = (("published", view.published), ("url", view.url))
+    head += [f"{name}: {value}" for name, value in fields if value]
     head.append(f"source: {view.source}")
     if view.left_out:
         head.append(f"{len(view.left_out)} line(s) marked {LEFT_OUT.strip()} are in no chunk.")
