@@ -9,8 +9,8 @@ from typing import Any
 import qa
 from qa.evaluation.claimset import claim_set_json, claim_set_markdown
 from qa.evaluation.claimset import ratio as _ratio
-from qa.evaluation.runner import EvalReport, Run, SetReport
 from qa.evaluation.questions import Question
+from qa.evaluation.runner import EvalReport, Run, SetReport
 from qa.evaluation.score import (
     METRICS,
     FaultCount,
@@ -89,7 +89,7 @@ def _run_name(run: Run) -> str:
 
 
 def failed_questions(run: Run, questions: list[Question]) -> list[dict[str, Any]]:
-    """Every question of a run that counts against a metric: what was asked and expected, what came back, why."""
+    """Each question of a run that counts against a metric: what was asked, expected and given, and why."""
     gold = {q.id: q for q in questions}
     out = []
     for result in run.results:
@@ -116,7 +116,9 @@ def _failures_text(run: Run, questions: list[Question]) -> list[str]:
         return [f"Every question passed with the {_run_name(run)} reader.", ""]
     lines = [f"Failed questions of the {_run_name(run)} reader ({len(failed)} of {len(run.results)}):"]
     for x in failed:
-        expected = " | ".join(x["expected"]) if x["answerable"] else "not found (the articles do not answer it)"
+        expected = (
+            " | ".join(x["expected"]) if x["answerable"] else "not found (the articles do not answer it)"
+        )
         given = {"not_found": "not found", "error": "(no answer: the reader failed)"}.get(
             x["status"], _short(x["answer"], 400)
         )
