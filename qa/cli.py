@@ -304,7 +304,8 @@ def eval_command(
         typer.Option(
             "--set",
             help=(
-                "Question set (JSONL); repeat for several (default: eval/questions.jsonl). "
+                "Question set (JSONL); repeat for several (default: eval/questions.jsonl, "
+                "or the copy shipped with qa when the working directory has none). "
                 "Its articles are listed in SET.articles beside it."
             ),
             show_default=False,
@@ -417,13 +418,19 @@ def eval_command(
             "when it exists); a flagged faithful answer or a missed lexical fault makes it exit 1.",
         ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", help="Also print the per-question table of codes (ok/xx, ans/nf, rN, S, C)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Score readers on a factual question set; offline by default (a simulated model, real openai client)."""
     import shlex
 
     from qa.evaluation.claimset import DEFAULT_CLAIM_SET
-    from qa.evaluation.questions import DEFAULT_SET
+    from qa.evaluation.questions import DEFAULT_SET, default_path
     from qa.evaluation.render import report_json, report_text, write_report
     from qa.evaluation.runner import EvalOptions, run_eval
     from qa.evaluation.simulated import FAULT_KINDS
@@ -440,8 +447,9 @@ def eval_command(
             f"{fault!r}: expected one of {', '.join(FAULT_KINDS)}.", param_hint="--fault"
         )
     thresholds = _thresholds(minimums or [])
+    default_claims = default_path(DEFAULT_CLAIM_SET)
     options = EvalOptions(
-        sets=tuple(sets or [DEFAULT_SET]),
+        sets=tuple(sets or [default_path(DEFAULT_SET)]),  # the shipped set when the CWD has no eval/
         articles=tuple(articles or ()),
         reader="live"
         if live
@@ -460,16 +468,17 @@ def eval_command(
         fault=fault or "",
         faults=faults,
         judge=judge,
-        claims=claims or (DEFAULT_CLAIM_SET if report is not None and DEFAULT_CLAIM_SET.is_file() else None),
+        claims=claims or (default_claims if report is not None and default_claims.is_file() else None),
     )
     result = run_eval(options, _settings(index), notice)
     if report is not None:
         write_report(result, report)
         notice(f"report written to {report}")
-    _emit(as_json, report_json(result), report_text(result))
+    _emit(as_json, report_json(result), report_text(result, verbose=verbose))
     if result.failures:
+        # Only here, once each: the text report says FAILED but leaves the list to stderr.
         for failure in result.failures:
-            notice(f"eval: below threshold: {failure}")
+            notice(f"eval: failed: {failure}")
         raise typer.Exit(1)
 
 

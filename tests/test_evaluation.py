@@ -21,7 +21,7 @@ from qa.evaluation.questions import Evidence, Question, matches_alias, normalise
 from qa.evaluation.score import score, summarise
 from qa.types import Answer, Citation, Hit
 from tests.helpers.seeds import ROOT as REPO
-from tests.helpers.seeds import small_set
+from tests.helpers.seeds import SEEDS, UNNAMED, small_set
 
 SEED_SET = REPO / "eval" / "questions.jsonl"
 ALLSIDES_SET = REPO / "eval" / "allsides_questions.jsonl"
@@ -242,7 +242,7 @@ def test_broken_retrieval_fails_the_gate(run_cli, monkeypatch, writable_index, b
     assert code == 1
     doc = json.loads(out)
     assert doc["passed"] is False
-    assert "below threshold" in err and "recall_at_k" in err and "accuracy" in err
+    assert "is below the threshold" in err and "recall_at_k" in err and "accuracy" in err
 
 
 @pytest.mark.parametrize(
@@ -313,6 +313,103 @@ def test_replay_of_a_request_never_recorded_fails_clearly(run_cli, tmp_path: Pat
         "eval", "--set", str(small), "--index", str(writable_index), "--replay", str(recording)
     )
     assert code == 1 and "the prompt file(s) answer changed since it was recorded" in err
+
+
+# ----------------------------------------------------------------------------- what the report says failed
+
+
+def _failing_set(folder: Path) -> Path:
+    """Four questions over the seeds, three of which the simulated reader fails, each differently."""
+    troops = {"doc_id": UNNAMED, "quote": "Around 5,000 US troops remain in Iraq"}
+    ask = "How many US troops remain in Iraq?"
+    rows = [
+        {"id": "ok-1", "question": ask, "answers": ["5,000"], "evidence": [troops], "answerable": True},
+        # An expected answer no article holds: whatever the reader says is wrong.
+        {"id": "wrong-1", "question": ask, "answers": ["Atlantis"], "evidence": [troops], "answerable": True},
+        {"id": "unans-1", "question": ask, "answers": [], "evidence": [], "answerable": False},
+        # Marked answerable, but nothing in the seeds is about it: the reader says not found.
+        {
+            "id": "nf-1",
+            "question": "Who won the 1998 World Cup?",
+            "answers": ["France"],
+            "evidence": [troops],
+            "answerable": True,
+        },
+    ]
+    path = folder / "failing.jsonl"
+    path.write_text("".join(json.dumps({**r, "category": "number"}) + "\n" for r in rows), encoding="utf-8")
+    (folder / "failing.articles").write_text(f"{SEEDS}\n", encoding="utf-8")
+    return path
+
+
+def test_the_report_lists_each_failed_question_and_why(run_cli, tmp_path: Path, writable_index):
+    failing = _failing_set(tmp_path)
+    code, out, err = run_cli("eval", "--set", str(failing), "--index", str(writable_index))
+    assert code == 0, err
+    assert "Failed questions of the simulated reader (3 of 4):" in out
+    assert "ok-1" not in out  # a question that passed is not listed
+    block = out[out.index("wrong-1") :]
+    assert "How many US troops remain in Iraq?" in block and "expected: Atlantis" in block
+    assert "answered: Around 5,000 US troops remain in Iraq" in block
+    assert "why: wrong answer: none of the expected answers is in it" in block
+    assert "expected: not found (the articles do not answer it)" in block
+    assert "why: answered a question the articles do not answer" in block
+    assert "Who won the 1998 World Cup?" in block and "expected: France" in block
+    assert "answered: not found" in block and "said not found, but the articles answer it" in block
+    # The grid of codes only with --verbose.
+    assert "ok/xx correct" not in out and "xx nf" not in out
+    code, verbose, _ = run_cli("eval", "--set", str(failing), "--index", str(writable_index), "--verbose")
+    assert code == 0 and "ok/xx correct" in verbose and "xx nf" in verbose
+    assert "Failed questions of the simulated reader (3 of 4):" in verbose
+
+    code, out, _ = run_cli("eval", "--set", str(failing), "--index", str(writable_index), "--json")
+    failures = {f["id"]: f for f in json.loads(out)["sets"][0]["runs"][0]["failures"]}
+    assert list(failures) == ["wrong-1", "unans-1", "nf-1"]
+    assert failures["wrong-1"]["expected"] == ["Atlantis"] and failures["wrong-1"]["status"] == "answered"
+    assert failures["wrong-1"]["answer"].startswith("Around 5,000 US troops remain in Iraq")
+    assert failures["wrong-1"]["question"] == "How many US troops remain in Iraq?"
+    assert failures["unans-1"]["answerable"] is False and failures["unans-1"]["expected"] == []
+    assert failures["unans-1"]["reasons"] == ["answered a question the articles do not answer"]
+    assert failures["nf-1"]["status"] == "not_found"
+    assert failures["nf-1"]["reasons"] == [
+        "said not found, but the articles answer it",
+        "no retrieved passage holds the gold evidence",
+    ]
+
+
+def test_failure_reasons_name_citations_claims_and_reader_errors():
+    from qa.evaluation.score import QuestionResult, error_result, failure_reasons
+
+    question = Question("q1", "How many?", ("168",), (), "number", True)
+    assert failure_reasons(error_result(question, "endpoint down")) == ("the reader failed: endpoint down",)
+    # A right answer still fails on a citation that did not verify and a claim it does not support.
+    right = QuestionResult(
+        "q1", "number", True, "How many?", "answered", "168 [1] [2]", True, 2, 1, True, 1,
+        claims=1, claims_supported=0, unsupported=({"text": "168", "problems": ["figure 168 not cited"]},),
+    )  # fmt: skip
+    assert failure_reasons(right) == (
+        "1 of 2 citation(s) not verified",
+        "1 claim(s) not supported: figure 168 not cited",
+    )
+    passed = QuestionResult("q1", "number", True, "How many?", "answered", "168 [1]", True, 1, 1, True, 1)
+    assert failure_reasons(passed) == ()
+
+
+def test_each_threshold_failure_is_one_line_on_stderr(run_cli, tmp_path: Path, writable_index):
+    # accuracy 1 is impossible on this set (one expected answer is in no article); not_found_recall too
+    # (the reader answers its unanswerable question); citation_validity 1 is met.
+    args = ["eval", "--set", str(_failing_set(tmp_path)), "--index", str(writable_index)]
+    bars = ["--min", "accuracy=1", "--min", "not_found_recall=1", "--min", "citation_validity=1"]
+    for extra in ([], ["--json"]):
+        code, out, err = run_cli(*args, *bars, *extra)
+        assert code == 1
+        lines = [line for line in err.splitlines() if "below the threshold" in line]
+        assert len(lines) == 2, err
+        assert "accuracy 0.250 is below the threshold 1.0" in lines[0] and "not_found_recall" in lines[1]
+        if extra:  # the document carries them, as data
+            assert json.loads(out)["passed"] is False and len(json.loads(out)["failures"]) == 2
+        else:  # the text report gives the verdict and leaves the list to stderr
+            assert "below the threshold" not in out and "— FAILED" in out
 
 
 # ----------------------------------------------------------------------------- usage and errors

@@ -7,6 +7,10 @@ to the sidecar (``#`` starts a comment); ``qa eval --articles`` overrides it.
 An answer matches when an accepted alias occurs in it as whole words, after normalising both
 (case, accents, punctuation and thousands separators ignored); gold evidence quotes are
 located in their articles as character spans.
+
+The default sets ship inside the wheel as ``qa/_eval/eval/`` beside ``qa/_eval/seeds/``: the
+repository's own layout, so every sidecar's relative paths (``../seeds/``) resolve unchanged.
+:func:`default_path` finds them from any working directory.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from qa.text import fold_typography
 
 DEFAULT_SET = Path("eval/questions.jsonl")
 SIDECAR_SUFFIX = ".articles"
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 Span = tuple[str, int, int]  # doc_id, start, end
 
 
@@ -52,12 +57,38 @@ class Question:
     split: str = ""  # "dev" (constants are set on it) or "test" (they are only reported on it)
 
 
+def eval_roots(package_dir: Path = _PACKAGE_DIR) -> tuple[Path, ...]:
+    """Where a default set's repository-relative path is looked up, in order.
+
+    The working directory first (a checkout, or the user's own ``eval/``), then the copy inside
+    the installed package (hatch's force-include), then the source tree the package sits in.
+    """
+    return (Path.cwd(), package_dir / "_eval", package_dir.parent)
+
+
+def default_path(relative: Path, package_dir: Path = _PACKAGE_DIR) -> Path:
+    """A default set such as ``eval/questions.jsonl``, found from any directory (see :func:`eval_roots`).
+
+    Only for the defaults: a path the user names is read as given. Nothing found gives back the
+    relative path, so the error that follows names what was asked for.
+    """
+    for root in eval_roots(package_dir):
+        if (root / relative).is_file():
+            # Relative when it is the working directory's, as the user would type it.
+            return relative if root == Path.cwd() else root / relative
+    return relative
+
+
 def load_questions(path: Path) -> list[Question]:
     """Read a question set; a malformed line is a clear error naming the line."""
     try:
         raw_text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise QAError(f"Cannot read the question set {path}: {exc.strerror or exc}.") from None
+        hint = ""
+        shipped = default_path(Path(path))
+        if not Path(path).is_absolute() and shipped != Path(path):
+            hint = f" (qa ships a set of that name: --set {shipped})"
+        raise QAError(f"Cannot read the question set {path}: {exc.strerror or exc}{hint}.") from None
     questions: list[Question] = []
     for number, raw, error in parse_lines(raw_text):
         try:

@@ -9,8 +9,17 @@ from typing import Any
 import qa
 from qa.evaluation.claimset import claim_set_json, claim_set_markdown
 from qa.evaluation.claimset import ratio as _ratio
+from qa.evaluation.questions import Question
 from qa.evaluation.runner import EvalReport, Run, SetReport
-from qa.evaluation.score import METRICS, FaultCount, Metric, QuestionResult, faults_caught, summarise
+from qa.evaluation.score import (
+    METRICS,
+    FaultCount,
+    Metric,
+    QuestionResult,
+    failure_reasons,
+    faults_caught,
+    summarise,
+)
 from qa.evaluation.simulated import LEXICAL_FAULTS
 
 SIMULATED_DISCLAIMER = (
@@ -79,26 +88,72 @@ def _run_name(run: Run) -> str:
 # ----------------------------------------------------------------------------- terminal
 
 
-def report_text(report: EvalReport) -> str:
-    """Per-question grid, then the overall table per set, then the threshold verdict."""
+def failed_questions(run: Run, questions: list[Question]) -> list[dict[str, Any]]:
+    """Each question of a run that counts against a metric: what was asked, expected and given, and why."""
+    gold = {q.id: q for q in questions}
+    out = []
+    for result in run.results:
+        reasons = failure_reasons(result)
+        if reasons:
+            out.append(
+                {
+                    "id": result.id,
+                    "category": result.category,
+                    "question": result.question,
+                    "answerable": result.answerable,
+                    "expected": list(gold[result.id].answers) if result.id in gold else [],
+                    "status": result.status,
+                    "answer": result.answer,
+                    "reasons": list(reasons),
+                }
+            )
+    return out
+
+
+def _failures_text(run: Run, questions: list[Question]) -> list[str]:
+    failed = failed_questions(run, questions)
+    if not failed:
+        return [f"Every question passed with the {_run_name(run)} reader.", ""]
+    lines = [f"Failed questions of the {_run_name(run)} reader ({len(failed)} of {len(run.results)}):"]
+    for x in failed:
+        expected = (
+            " | ".join(x["expected"]) if x["answerable"] else "not found (the articles do not answer it)"
+        )
+        given = {"not_found": "not found", "error": "(no answer: the reader failed)"}.get(
+            x["status"], _short(x["answer"], 400)
+        )
+        lines += [
+            f"  {x['id']} ({x['category']}) {_short(x['question'], 200)}",
+            f"      expected: {expected}",
+            f"      answered: {given}",
+            f"      why: {'; '.join(x['reasons'])}",
+        ]
+    return [*lines, ""]
+
+
+def report_text(report: EvalReport, verbose: bool = False) -> str:
+    """Per set: the failed questions (with ``verbose`` first the grid of codes), then the overall table."""
     lines: list[str] = []
     for set_report in report.sets:
         names = [_run_name(r) for r in set_report.runs]
         lines.append(
             f"{set_report.path} — {_counts(set_report)}; k={report.k} of {set_report.index_chunks} chunks"
         )
-        lines.append(f"{'question':<14}{'category':<15}" + "".join(f"{n:<16}" for n in names))
-        for i, question in enumerate(set_report.questions):
+        if verbose:
+            lines.append(f"{'question':<14}{'category':<15}" + "".join(f"{n:<16}" for n in names))
+            for i, question in enumerate(set_report.questions):
+                lines.append(
+                    f"{question.id:<14}{question.category:<15}"
+                    + "".join(f"{_cell(r.results[i]):<16}" for r in set_report.runs)
+                )
             lines.append(
-                f"{question.id:<14}{question.category:<15}"
-                + "".join(f"{_cell(r.results[i]):<16}" for r in set_report.runs)
+                "(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk "
+                "holding gold evidence, r- none; S cites gold, . does not; "
+                "C every checked claim supported, u one is not)"
             )
-        lines.append(
-            "(ok/xx correct; ans/nf/ERR status; rN rank of the first chunk "
-            "holding gold evidence, r- none; S cites gold, . does not; "
-            "C every checked claim supported, u one is not)"
-        )
         lines.append("")
+        for run in set_report.runs:
+            lines += _failures_text(run, set_report.questions)
         width = max(len(n) for n in names) + 2
         lines.append(f"{'metric':<26}" + "".join(f"{n:>{max(width, 18)}}" for n in names))
         for name in METRICS:
@@ -124,13 +179,14 @@ def report_text(report: EvalReport) -> str:
         lines.append(
             f"Claim check on {report.claim_set.path}: {len(report.claim_set.items)} answers; "
             f"precision of flags {_ratio(precision)}, recall of lexical faults {_ratio(recall)}"
+            + (" — FAILED" if report.claim_set.gate_failures() else "")
         )
-        lines += [f"  {f}" for f in report.claim_set.gate_failures()]
     if report.thresholds:
         active = ", ".join(f"{k} >= {v}" for k, v in report.thresholds.items() if v)
         verdict = "FAILED" if report.failures else "passed"
         lines.append(f"Thresholds ({report.primary} reader): {active or 'none'} — {verdict}")
-        lines += [f"  below: {f}" for f in report.failures]
+    # The failures themselves (thresholds and the claim set's gate) are printed once, on stderr,
+    # by the caller: listing them here too showed each one twice in a terminal.
     return "\n".join(lines).rstrip()
 
 
@@ -215,6 +271,7 @@ def report_json(report: EvalReport) -> dict[str, Any]:
                         "seconds": round(r.seconds, 2),
                         "metrics": {name: r.metrics[name].as_dict() for name in METRICS},
                         "questions": [_result_json(x) for x in r.results],
+                        "failures": failed_questions(r, s.questions),
                     }
                     for r in s.runs
                 ],

@@ -177,6 +177,32 @@ def score(
     )
 
 
+def failure_reasons(result: QuestionResult) -> tuple[str, ...]:
+    """Why a question counts against a metric: the answer first, then its citations, retrieval, claims.
+
+    Empty for a question that counts for every metric it enters.
+    """
+    if result.status == "error":
+        return (f"the reader failed: {result.answer}",)  # nothing else was scored
+    reasons = []
+    if result.answerable and result.status == "not_found":
+        reasons.append("said not found, but the articles answer it")
+    elif result.answerable and not result.correct:
+        reasons.append("wrong answer: none of the expected answers is in it")
+    elif not result.answerable and result.status == "answered":
+        reasons.append("answered a question the articles do not answer")
+    if result.verified < result.citations:
+        reasons.append(f"{result.citations - result.verified} of {result.citations} citation(s) not verified")
+    if result.supported is False:
+        reasons.append("no verified citation overlaps the gold evidence")
+    if result.rank == 0:
+        reasons.append("no retrieved passage holds the gold evidence")
+    if result.claims_ok is False:
+        problems = "; ".join(p for c in result.unsupported for p in c["problems"]) or "unsupported"
+        reasons.append(f"{result.claims - result.claims_supported} claim(s) not supported: {problems}")
+    return tuple(reasons)
+
+
 def error_result(question: Question, message: str) -> QuestionResult:
     """A question whose reader failed: an error, scored as wrong."""
     return QuestionResult(
