@@ -40,6 +40,7 @@ Route = Callable[["Handler", dict[str, list[str]]], None]
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: one connection serves many requests
+    disable_nagle_algorithm = True  # else the body waits for a delayed ACK, 40 ms a response
     server: WebServer
 
     def log_message(self, format: str, *args: object) -> None:  # quiet under pytest
