@@ -260,3 +260,14 @@ def test_options_come_from_the_settings():
     options = FetchOptions.from_settings(settings, per_host=1)
     assert (options.timeout, options.max_file_mb, options.per_host, options.parallel) == (7.5, 3.0, 1, 8)
     assert FetchOptions.from_settings(load_settings(env={}, dotenv=None)).timeout == 20.0
+
+
+def test_an_interrupted_run_returns_at_once_not_after_the_timeouts(web: WebServer):
+    # What Ctrl-C does: the exception leaves fetch_all while requests are still in flight.
+    def stop(done: int, total: int, url: str) -> None:
+        raise KeyboardInterrupt
+
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        fetch_all([web.url("/article.html")] + [web.url(f"/hang?n={n}") for n in range(4)], FAST, None, stop)
+    assert time.perf_counter() - start < 1

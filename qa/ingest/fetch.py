@@ -6,9 +6,10 @@ chromadb). It is imported inside functions: ``qa --help`` must not pay for it.
 
 Threads, not httpx2's AsyncClient: the callers (the ingest pipeline, the CLI's progress bar) are
 synchronous, a run fetches tens of pages rather than thousands, and eight threads blocked on sockets
-cost nothing next to the embedder. The main thread schedules: it starts a URL only while its host has
-fewer than ``per_host`` requests running and fewer than ``parallel`` run in all, so a list that is
-mostly one site never leaves another site's URLs waiting behind it. Redirects are followed here, not
+cost nothing next to the embedder; httpx2's Client is shared (its connection pool takes a lock).
+The main thread schedules: it starts a URL only while its host has fewer than ``per_host`` requests
+running and fewer than ``parallel`` run in all, so a list that is mostly one site never leaves
+another site's URLs waiting behind it. Redirects are followed here, not
 by the client, so each hop holds its own host's slot and a loop is told apart from a long chain.
 """
 
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import queue
 import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -158,10 +159,25 @@ def fetch_all(
     if not queues:
         return [results[u] for u in distinct]
     slots = _HostSlots(options.per_host)
-    running: dict[Future[FetchResult], tuple[str, str]] = {}
-    started: Counter[str] = Counter()
     client = _client(options)
-    pool = ThreadPoolExecutor(max_workers=options.parallel, thread_name_prefix="qa-fetch")
+    # Daemon threads fed by a queue rather than a ThreadPoolExecutor, whose workers the interpreter
+    # joins at exit: after Ctrl-C a request stuck on a silent server would hold the exit for up to
+    # QA_FETCH_TIMEOUT. A daemon worker is simply dropped with the process.
+    tasks: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+    finished: queue.SimpleQueue[tuple[str, FetchResult]] = queue.SimpleQueue()
+
+    def work() -> None:
+        while (url := tasks.get()) is not None:
+            finished.put((url, _fetch_one(client, url, options, (previous or {}).get(url), slots)))
+
+    workers = [
+        threading.Thread(target=work, name=f"qa-fetch-{n}", daemon=True)
+        for n in range(min(options.parallel, len(distinct) - len(results)))
+    ]
+    for worker in workers:
+        worker.start()
+    running: dict[str, str] = {}  # url -> its origin
+    started: Counter[str] = Counter()
 
     def dispatch() -> None:
         # Round-robin over hosts, one URL each per pass, until every slot is taken or nothing can start.
@@ -173,8 +189,8 @@ def fetch_all(
                     break
                 if started[host] < options.per_host:
                     url = queues[host].popleft()
-                    future = pool.submit(_fetch_one, client, url, options, (previous or {}).get(url), slots)
-                    running[future] = (url, host)
+                    tasks.put(url)
+                    running[url] = host
                     started[host] += 1
                     moved = True
                 if not queues[host]:
@@ -183,24 +199,20 @@ def fetch_all(
     try:
         dispatch()
         while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                url, host = running.pop(future)
-                started[host] -= 1
-                results[url] = future.result()
-                done += 1
-                if on_progress:
-                    on_progress(done, total, url)
+            url, result = finished.get()
+            started[running.pop(url)] -= 1
+            results[url] = result
+            done += 1
+            if on_progress:
+                on_progress(done, total, url)
             dispatch()
-    except BaseException:
-        # Ctrl-C or a failing progress callback: start nothing more, and closing the client breaks
-        # the requests in flight instead of waiting out their timeouts.
-        pool.shutdown(wait=False, cancel_futures=True)
+    finally:
+        for _ in workers:
+            tasks.put(None)
+        # After Ctrl-C (or a failing progress callback) workers may still be mid-request; closing
+        # the pool makes theirs fail fast where it can, and they exit at their next get().
         with contextlib.suppress(httpx2.HTTPError, OSError, RuntimeError):
             client.close()
-        raise
-    pool.shutdown(wait=True)
-    client.close()
     return [results[u] for u in distinct]
 
 
