@@ -56,7 +56,12 @@ class Settings:
     chunk_size: int = _setting("QA_CHUNK_SIZE", 700, "Target chunk length in characters.")
     chunk_overlap: int = _setting("QA_CHUNK_OVERLAP", 100, "Characters shared by neighbouring chunks.")
     k: int = _setting("QA_K", 6, "Passages retrieved per question.")
-    max_file_mb: float = _setting("QA_MAX_FILE_MB", 20.0, "Files larger than this are refused at ingest.")
+    max_file_mb: float = _setting(
+        "QA_MAX_FILE_MB", 20.0, "Files and web pages larger than this (in MB) are refused at ingest."
+    )
+    fetch_timeout: float = _setting(
+        "QA_FETCH_TIMEOUT", 20.0, "Seconds to connect to a web server, and to wait for each read from it."
+    )
     repair: bool = _setting(
         "QA_REPAIR",
         True,
@@ -192,6 +197,10 @@ def _check_ranges(s: Settings) -> None:
         ),
         (0 < s.max_file_mb < math.inf, f"QA_MAX_FILE_MB={s.max_file_mb} must be a positive number"),
         (0 < s.timeout < math.inf, f"QA_TIMEOUT={s.timeout} must be a positive number of seconds"),
+        (
+            0 < s.fetch_timeout < math.inf,
+            f"QA_FETCH_TIMEOUT={s.fetch_timeout} must be a positive number of seconds",
+        ),
         (s.max_retries >= 0, f"QA_MAX_RETRIES={s.max_retries} must be 0 or more"),
         (s.lock_timeout >= 0, f"QA_LOCK_TIMEOUT={s.lock_timeout} must be 0 or more"),
     ]

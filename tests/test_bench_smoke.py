@@ -209,6 +209,18 @@ def test_offline_reader_bench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "## 11. When the offline reader answers" in text and "| 11 |" in text and "(chosen)" in text
 
 
+def test_fetch_bench_and_report() -> None:
+    from bench import fetch_speed
+
+    result = fetch_speed.run(pages=8, rounds=1, latency=0.02)
+    assert set(result["pages_per_s"]) == {"one_at_a_time", "parallel_4_hosts", "parallel_1_host"}
+    assert result["connections"]["parallel_1_host"] <= 2 and result["ratio_4_hosts"] > 1
+    text = report.render(
+        {"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "fetch": result}
+    )
+    assert "## 14. Fetching articles from the web" in text and "| 14 |" in text
+
+
 # -- the search changes made for the benchmarks ----------------------------------------------------
 
 

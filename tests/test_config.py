@@ -51,6 +51,7 @@ def test_llm_is_configured_by_a_key_or_a_local_endpoint():
         ("QA_CHUNK_OVERLAP", "900"),
         ("QA_MAX_FILE_MB", "nan"),
         ("QA_TIMEOUT", "-1"),
+        ("QA_FETCH_TIMEOUT", "0"),
     ],
 )
 def test_out_of_range_settings_are_one_clear_error(name: str, value: str):
