@@ -63,11 +63,20 @@ def furniture_lines(article: Article) -> list[tuple[int, int]]:
     return found
 
 
+def left_out_spans(article: Article) -> list[tuple[int, int]]:
+    """The furniture spans of the article: the page's own (HTML) when recorded, else the line rules'."""
+    if article.left_out is not None:
+        return sorted(article.left_out)
+    return furniture_lines(article)
+
+
 def content_blocks(article: Article) -> list[tuple[int, int]]:
-    """Return the (start, end) runs of body text between furniture lines, trimmed of whitespace."""
+    """Return the (start, end) runs of body text between furniture spans, trimmed of whitespace."""
     blocks: list[tuple[int, int]] = []
     cursor = article.body_start
-    for start, end in [*furniture_lines(article), (len(article.text), len(article.text))]:
+    for start, end in [*left_out_spans(article), (len(article.text), len(article.text))]:
+        start = max(start, cursor)  # spans may touch or overlap: never step back
+        end = max(end, start)
         segment = article.text[cursor:start]
         if segment.strip():
             lead = len(segment) - len(segment.lstrip())
