@@ -83,12 +83,12 @@ def citable_text(html: str, source: str, url: str | None = None) -> tuple[str, A
 
 
 def lost_lines(truth: str, predicted: str, limit: int = 6) -> list[str]:
-    """Lines of the truth none of whose shingles the predicted text has (what a reader cannot cite)."""
-    have = shingles(predicted)
+    """Lines of the truth whose words do not appear, in order, in the predicted text (lost to a reader)."""
+    have = " " + " ".join(_TOKEN.findall(predicted.lower())) + " "
     out = []
     for line in truth.splitlines():
-        own = shingles(line)
-        if own and not own & have:
+        words = _TOKEN.findall(line.lower())
+        if words and f" {' '.join(words)} " not in have:
             out.append(" ".join(line.split())[:140])
             if len(out) == limit:
                 break

@@ -36,7 +36,7 @@ _FURNITURE = re.compile(
       | filed\ under\s*:
       | citation\s*:.*\bretrieved\b
       | follow\ (?:us|@|\w+'s\ (?:full\ )?coverage)\b
-      | (?:sign\ up|subscribe)\b.{0,120}\b(?:newsletter|youtube|channel|podcast|updates|inbox|email)\b
+      | (?:sign\ up|subscribe|register)\b.{0,120}\b(?:newsletters?|youtube|channel|podcast|inbox|alerts)\b
       | subscribe\ to\b
       | if\ you\ (?:enjoyed|liked)\ this\ (?:article|story|post)\b
       | (?:this\ (?:article|story)\ (?:was\ )?(?:originally\ )?(?:first\ )?(?:published|appeared))\b
@@ -173,6 +173,7 @@ def _furniture(blocks: list[_Block], precise: set[str] | None, title: str) -> li
     """For each block: True when it is page furniture, to be left out of the chunks."""
     out = [False] * len(blocks)
     title_key = _norm(title)
+    links = _link_runs(blocks)
     for i, block in enumerate(blocks):
         text = block.text
         if not _WORD.search(text) or _FURNITURE.match(text):
@@ -180,8 +181,7 @@ def _furniture(blocks: list[_Block], precise: set[str] | None, title: str) -> li
         # The headline repeated at the top of the body: the title is held in metadata.
         elif i < 3 and title_key and _norm(text) and _is_title(_norm(text), title_key):
             out[i] = True
-        # A link that is not a sentence of the article: a related headline, a tag, "more" links.
-        elif block.linked >= LINKED_SHARE and not _is_prose(block) and block.kind != "row":
+        elif links[i]:
             out[i] = True
         # What only the extractor's recall pass kept is trusted when it is prose (or a heading of
         # prose, below); the precise pass's other drops are menus, promos and link lists.
@@ -199,6 +199,23 @@ def _furniture(blocks: list[_Block], precise: set[str] | None, title: str) -> li
         if not section or all(section):
             if section or (precise is not None and block.text not in precise):
                 out[i] = True
+    return out
+
+
+def _link_runs(blocks: list[_Block]) -> list[bool]:
+    """Blocks that are related-link lists: two or more link blocks in a row, or a list of links only.
+
+    A lone link among paragraphs stays: it may be a sentence, a product's name or a source.
+    """
+    link = [b.linked >= LINKED_SHARE and not _is_prose(b) and b.kind in ("p", "item") for b in blocks]
+    out = [False] * len(blocks)
+    for i, is_link in enumerate(link):
+        if not is_link:
+            continue
+        beside = (i > 0 and link[i - 1]) or (i + 1 < len(blocks) and link[i + 1])
+        same_list = [j for j, b in enumerate(blocks) if b.kind == "item" and b.group == blocks[i].group]
+        whole_list = blocks[i].kind == "item" and len(same_list) > 1 and all(link[j] for j in same_list)
+        out[i] = beside or whole_list
     return out
 
 
