@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qa.ingest.furniture import is_furniture_text
+
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
@@ -176,7 +178,7 @@ def _furniture(blocks: list[_Block], precise: set[str] | None, title: str) -> li
     links = _link_runs(blocks)
     for i, block in enumerate(blocks):
         text = block.text
-        if not _WORD.search(text) or _FURNITURE.match(text):
+        if not _WORD.search(text) or _FURNITURE.match(text) or is_furniture_text(text):
             out[i] = True
         # The headline repeated at the top of the body: the title is held in metadata.
         elif i < 3 and title_key and _norm(text) and _is_title(_norm(text), title_key):
