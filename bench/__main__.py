@@ -8,6 +8,8 @@ python -m bench --only large    # item 9: one multi-MB article vs the bare embed
 python -m bench.claims          # item 10 alone (~30 s): the claim check's cost vs a cold qa ask, merged
                                 # into results.json, RESULTS.md re-rendered (or: --only claims)
 python -m bench.stories         # item 13 alone (~2 min): grouping the AllSides articles into stories
+python -m bench.extraction      # item 14 alone (~15 s): article text of 91 real web pages against the
+                                # marked article bodies, beside trafilatura (skipped without ../shared)
 python -m bench.offline_reader  # item 11 alone (~2 min): the offline reader's constants by split and the
                                 # pooled bench set, merged likewise (or: --only offline)
 python -m bench.briefings       # item 12 alone (~2 min): offline briefings against the AllSides editors'
@@ -34,7 +36,7 @@ from bench import common, report
 
 ITEMS = (
     *("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large", "claims"),
-    *("offline", "briefings", "stories"),
+    *("offline", "briefings", "stories", "extraction"),
 )
 HERE = Path(__file__).resolve().parent
 
@@ -133,6 +135,13 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
 
         corpus_index = Path(ingest["real"]["index"]) if ingest else None
         results["stories"] = stories.run(work / "stories", corpus_index)
+    if "extraction" in only:
+        _log("14. article text of real web pages: qa's citable text vs trafilatura's default")
+        from bench import extraction
+
+        results["extraction"] = extraction.run(work / "extraction") or {
+            "skipped": f"the news-html pages are not at {extraction.CORPUS}"
+        }
     results["load_after"] = common.load_average()
     return results
 

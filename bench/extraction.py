@@ -37,7 +37,7 @@ _TOKEN = re.compile(r"\w+")
 
 def have_pages(corpus: Path = CORPUS) -> bool:
     """True when the news-html pages and their truth are readable (they live outside the project)."""
-    return (corpus / "ground-truth.json").is_file() and (corpus / "pages").is_dir()
+    return (corpus / "ground-truth.json").is_file()
 
 
 def shingles(text: str, n: int = SHINGLE) -> set[tuple[str, ...]]:
@@ -105,9 +105,11 @@ def score_pages(corpus: Path = CORPUS) -> list[dict[str, Any]]:
     import trafilatura
 
     truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    # The shared corpus keeps its pages in pages/; the tests' copy keeps them beside the truth.
+    folder = corpus / "pages" if (corpus / "pages").is_dir() else corpus
     rows = []
     for name in sorted(truth):
-        html = (corpus / "pages" / f"{name}.html").read_bytes().decode("utf-8")
+        html = (folder / f"{name}.html").read_bytes().decode("utf-8")
         body, url = truth[name]["articleBody"], truth[name].get("url") or None
         # The loader reads a saved page from a file, where no URL is known: so does this.
         ours, article = citable_text(html, f"{name}.html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import briefings, offline_reader, stories
+from bench import briefings, extraction, offline_reader, stories
 
 NOTES = Path(__file__).resolve().parent / "profile_notes.md"
 
@@ -154,6 +154,8 @@ def _summary(r: dict[str, Any]) -> list[str]:
         rows.append(stories.summary_row(r["stories"]))
     if r.get("briefings"):
         rows.append(briefings.summary_row(r["briefings"]))
+    if r.get("extraction") and "skipped" not in r["extraction"]:
+        rows.append(extraction.summary_row(r["extraction"]))
     out = ["| # | figure | measured | reference (same run) | target | result |", "|---|---|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} | {e} | {_verdict(f)} |" for a, b, c, d, e, f in rows]
     return out
@@ -866,6 +868,10 @@ def render(r: dict[str, Any]) -> str:
         out += ["", "## 12. Briefings against the editors' roundups", "", *briefings.section(r["briefings"])]
     if r.get("stories"):
         out += ["", "## 13. Stories in one index (issue 14)", "", *stories.section(r["stories"])]
+    ex = r.get("extraction")
+    if ex:
+        body = [f"Skipped: {ex['skipped']}."] if "skipped" in ex else extraction.section(ex)
+        out += ["", "## 14. Article text from real web pages", "", *body]
     if NOTES.is_file():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"

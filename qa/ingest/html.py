@@ -285,7 +285,8 @@ def page_metadata(html: str, url: str | None = None) -> dict[str, str]:
     outlet = ""
     if tree is not None:
         outlet = _meta_content(tree, "og:site_name") or _jsonld_publisher(tree)
-    outlet = outlet.strip().lstrip("@") or readable_domain(page_url)
+    # Site names come as "@handle" or with a dangling separator ("The Jerusalem Post |").
+    outlet = outlet.strip(" |-–—:·").lstrip("@").strip() or readable_domain(page_url)
     return {
         "title": (doc.title if doc is not None else "") or "",
         "outlet": outlet,
