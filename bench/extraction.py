@@ -97,7 +97,9 @@ def lost_lines(truth: str, predicted: str, limit: int = 6) -> list[str]:
 
 def _mean(rows: list[dict[str, Any]], key: str) -> dict[str, float]:
     n = max(len(rows), 1)
-    return {m: round(sum(r[key][i] for r in rows) / n, 4) for i, m in enumerate(("precision", "recall", "f1"))}
+    return {
+        m: round(sum(r[key][i] for r in rows) / n, 4) for i, m in enumerate(("precision", "recall", "f1"))
+    }
 
 
 def score_pages(corpus: Path = CORPUS) -> list[dict[str, Any]]:
@@ -133,7 +135,11 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("tune", "held", "all"):
         members = [r for r in rows if name == "all" or r["half"] == name]
-        out[name] = {"pages": len(members), "qa": _mean(members, "qa"), "trafilatura": _mean(members, "trafilatura")}
+        out[name] = {
+            "pages": len(members),
+            "qa": _mean(members, "qa"),
+            "trafilatura": _mean(members, "trafilatura"),
+        }
     every = out["all"]
     out["pass"] = bool(
         every["qa"]["f1"] >= every["trafilatura"]["f1"] + F1_MARGIN and every["qa"]["recall"] >= MIN_RECALL
@@ -209,7 +215,8 @@ def section(r: dict[str, Any]) -> list[str]:
     t = r["targets"]
     out += [
         "",
-        f"Targets on all pages (F1 ≥ trafilatura's + {t['f1_margin']}, recall ≥ {t['min_recall']}): {verdict}.",
+        f"Targets on all pages (F1 ≥ trafilatura's + {t['f1_margin']}, "
+        f"recall ≥ {t['min_recall']}): {verdict}.",
         "",
         f"The {len(r['worst'])} pages where qa's F1 is lowest, with up to six lines of the truth none of "
         "whose shingles qa's citable text holds:",

@@ -49,11 +49,23 @@ def _chunked(article: Article) -> str:
     ("prefix", "lines"),
     [
         # Japanese: whole sentences ending in 。 and a heading without punctuation.
-        ("f105de", ["特に困ったのが、起動ショートカットキーに関する設定。", "Kindle for PCの起動ホットキーがKeePassと被る"]),
+        (
+            "f105de",
+            [
+                "特に困ったのが、起動ショートカットキーに関する設定。",
+                "Kindle for PCの起動ホットキーがKeePassと被る",
+            ],
+        ),
         # Sub-headings of a German blog post.
         ("57b4da", ["Status Quo", "Analoge Prozesse", "Fazit"]),
         # Table rows, one a line, cells joined.
-        ("11ea381a", ["Pos. | Piloto | Pontos | Vitórias | Poles | Top 5 | Top 10", "1 | Kyle Busch | 5040 | 5 | 1 | 17 | 27"]),
+        (
+            "11ea381a",
+            [
+                "Pos. | Piloto | Pontos | Vitórias | Poles | Top 5 | Top 10",
+                "1 | Kyle Busch | 5040 | 5 | 1 | 17 | 27",
+            ],
+        ),
         # Scores and quarter lines.
         ("c81e134e", ["GIRLS BASKETBALL", "Palm Bay d. Rockledge 70-44", "Rockledge 14 11 6 15 — 44"]),
     ],
@@ -97,7 +109,8 @@ def test_furniture_patterns_of_a_page_are_left_out_and_the_reporting_kept(tmp_pa
     para = "The council voted on Sunday to approve the city budget after a long debate, officials said."
     html = f"""<html lang="en-GB"><head><title>Council approves budget - Example Wire</title>
     <meta property="og:site_name" content="Example Wire"><link rel="canonical" href="/news/budget">
-    <meta name="author" content="Ann Reporter"><meta property="article:published_time" content="2024-03-05T10:00:00Z">
+    <meta name="author" content="Ann Reporter">
+    <meta property="article:published_time" content="2024-03-05T10:00:00Z">
     </head><body><article><h1>Council approves budget</h1><p>{para}</p>
     <p>Advertisement</p><h2>What the budget pays for</h2><p>{para.replace("Sunday", "Monday")}</p>
     <p>Read more: Council delays the vote on parking fees</p>
@@ -122,7 +135,11 @@ def test_furniture_patterns_of_a_page_are_left_out_and_the_reporting_kept(tmp_pa
     assert "Mayor opens the new bridge" not in joined and "Related stories" not in joined
     for reporting in ("What the budget pays for", "Roads: 12 million", "Schools: 30 million", para):
         assert reporting in joined, reporting
-    assert (article.outlet, article.authors, article.published) == ("Example Wire", "Ann Reporter", "2024-03-05")
+    assert (article.outlet, article.authors, article.published) == (
+        "Example Wire",
+        "Ann Reporter",
+        "2024-03-05",
+    )
     assert (article.url, article.language) == ("https://example.com/news/budget", "en")
     assert article.source == "https://example.com/news/budget" and article.doc_id.startswith("budget-")
 

@@ -15,12 +15,11 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa.ingest.furniture import is_furniture_text
 
-if TYPE_CHECKING:
-    from lxml.etree import _Element
+_Element = Any  # an lxml element of trafilatura's XML (lxml ships no type stubs)
 
 # Elements of trafilatura's XML that start a block of their own; the rest (hi, ref, del) are inline.
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "table", "row", "cell", "quote", "div", "main", "code"})
@@ -178,12 +177,10 @@ def _furniture(blocks: list[_Block], precise: set[str] | None, title: str) -> li
     links = _link_runs(blocks)
     for i, block in enumerate(blocks):
         text = block.text
-        if not _WORD.search(text) or _FURNITURE.match(text) or is_furniture_text(text):
-            out[i] = True
+        patterned = not _WORD.search(text) or bool(_FURNITURE.match(text)) or is_furniture_text(text)
         # The headline repeated at the top of the body: the title is held in metadata.
-        elif i < 3 and title_key and _norm(text) and _is_title(_norm(text), title_key):
-            out[i] = True
-        elif links[i]:
+        headline = i < 3 and bool(title_key) and bool(_norm(text)) and _is_title(_norm(text), title_key)
+        if patterned or headline or links[i]:
             out[i] = True
         # What only the extractor's recall pass kept is trusted when it is prose (or a heading of
         # prose, below); the precise pass's other drops are menus, promos and link lists.
@@ -198,9 +195,9 @@ def _furniture(blocks: list[_Block], precise: set[str] | None, title: str) -> li
             if blocks[j].kind == "head":
                 break
             section.append(out[j])
-        if not section or all(section):
-            if section or (precise is not None and block.text not in precise):
-                out[i] = True
+        # A heading at the very end stays unless only the recall pass kept it.
+        if (section and all(section)) or (not section and precise is not None and block.text not in precise):
+            out[i] = True
     return out
 
 
@@ -326,7 +323,11 @@ def _jsonld_publisher(tree: Any) -> str:
         publisher = obj.get("publisher")
         if isinstance(publisher, list) and publisher:
             publisher = publisher[0]
-        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and publisher["name"].strip():
+        if (
+            isinstance(publisher, dict)
+            and isinstance(publisher.get("name"), str)
+            and publisher["name"].strip()
+        ):
             return " ".join(publisher["name"].split())
         if isinstance(publisher, str) and publisher.strip():
             return " ".join(publisher.split())
