@@ -10,6 +10,8 @@ python -m bench.claims          # item 10 alone (~30 s): the claim check's cost 
 python -m bench.stories         # item 13 alone (~2 min): grouping the AllSides articles into stories
 python -m bench.fetch_speed     # item 14 alone (~20 s): web fetch pages/s from local servers, parallel
                                 # vs one at a time, merged likewise (or: --only fetch)
+python -m bench.extraction      # item 15 alone (~15 s): article text of 91 real web pages against the
+                                # marked article bodies, beside trafilatura (skipped without ../shared)
 python -m bench.offline_reader  # item 11 alone (~2 min): the offline reader's constants by split and the
                                 # pooled bench set, merged likewise (or: --only offline)
 python -m bench.briefings       # item 12 alone (~2 min): offline briefings against the AllSides editors'
@@ -36,7 +38,7 @@ from bench import common, report
 
 ITEMS = (
     *("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large", "claims"),
-    *("offline", "briefings", "stories", "fetch"),
+    *("offline", "briefings", "stories", "fetch", "extraction"),
 )
 HERE = Path(__file__).resolve().parent
 
@@ -140,6 +142,13 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
         from bench import fetch_speed
 
         results["fetch"] = fetch_speed.run(pages=24 if quick else 80, rounds=1 if quick else 3)
+    if "extraction" in only:
+        _log("15. article text of real web pages: qa's citable text vs trafilatura's default")
+        from bench import extraction
+
+        results["extraction"] = extraction.run(work / "extraction") or {
+            "skipped": f"the news-html pages are not at {extraction.CORPUS}"
+        }
     results["load_after"] = common.load_average()
     return results
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import briefings, fetch_speed, offline_reader, stories
+from bench import briefings, extraction, fetch_speed, offline_reader, stories
 
 NOTES = Path(__file__).resolve().parent / "profile_notes.md"
 
@@ -156,6 +156,8 @@ def _summary(r: dict[str, Any]) -> list[str]:
         rows.append(briefings.summary_row(r["briefings"]))
     if r.get("fetch"):
         rows.append(fetch_speed.summary_row(r["fetch"]))
+    if r.get("extraction") and "skipped" not in r["extraction"]:
+        rows.append(extraction.summary_row(r["extraction"]))
     out = ["| # | figure | measured | reference (same run) | target | result |", "|---|---|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} | {e} | {_verdict(f)} |" for a, b, c, d, e, f in rows]
     return out
@@ -870,6 +872,10 @@ def render(r: dict[str, Any]) -> str:
         out += ["", "## 13. Stories in one index (issue 14)", "", *stories.section(r["stories"])]
     if r.get("fetch"):
         out += ["", "## 14. Fetching articles from the web", "", *fetch_speed.section(r["fetch"])]
+    ex = r.get("extraction")
+    if ex:
+        body = [f"Skipped: {ex['skipped']}."] if "skipped" in ex else extraction.section(ex)
+        out += ["", "## 15. Article text from real web pages", "", *body]
     if NOTES.is_file():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"

@@ -35,6 +35,11 @@ class Article(ArticleMeta):
     origin: str = ""
     # True when the doc_id was given (front matter, sidecar or JSONL "id"), not derived from the path.
     id_given: bool = False
+    authors: str = ""  # as the page or the metadata names them, comma-separated
+    language: str = ""  # the primary language subtag the page declares ("en", "ja"), when it does
+    # Spans of ``text`` that are page furniture, found from an HTML page's structure and left out of
+    # the chunks by offset; None for plain text, whose furniture the line rules find.
+    left_out: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass(frozen=True)

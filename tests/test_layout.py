@@ -32,7 +32,7 @@ CORE = 0  # qa/*.py: config, errors, types, text, prompts, jsonl, urls, openai_c
 OWNERS = {
     "openai": {"qa.openai_client"},
     "chromadb": {"qa.index.vectors"},
-    "trafilatura": {"qa.ingest.loaders"},
+    "trafilatura": {"qa.ingest.html"},
 }
 # What `qa --help` must not pay for.
 HEAVY = ("chromadb", "openai", "onnxruntime", "onnx", "trafilatura", "langchain_text_splitters", "numpy")

@@ -18,7 +18,7 @@ from qa.types import Article
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.yaml"
-META_FIELDS = ("title", "outlet", "published", "url")
+META_FIELDS = ("title", "outlet", "published", "url", "authors", "language")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 MIN_HTML_WORDS = 8
 # Letters and digits of any script stay (two Arabic or Chinese file names must not both become "doc").
@@ -179,6 +179,8 @@ def _article(
         body_start=body_start,
         origin=origin_of(path, line),
         id_given=given is not None,
+        authors=clean.get("authors", ""),
+        language=clean.get("language", ""),
     )
 
 
@@ -203,18 +205,78 @@ def _load_text(path: Path, text: str) -> Article:
 
 
 def _load_html(path: Path, html: str) -> Article:
-    import trafilatura
+    return load_html_text(
+        html,
+        str(path),
+        meta=_sidecar(path),
+        origin=origin_of(path),
+        doc_id=default_doc_id(path),
+        where=str(path),
+    )
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+
+def url_doc_id(url: str) -> str:
+    """The doc_id of a fetched page with no `id` of its own: its URL's last segment plus a hash of the URL."""
+    from urllib.parse import urlsplit
+
+    stem = Path(urlsplit(url).path.rstrip("/")).stem or urlsplit(url).hostname or "page"
+    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{slugify(stem)}-{digest[:DOC_ID_HASH_CHARS]}"
+
+
+def load_html_text(
+    html: str,
+    source: str,
+    url: str | None = None,
+    *,
+    meta: dict[str, Any] | None = None,
+    origin: str | None = None,
+    doc_id: str | None = None,
+    where: str | None = None,
+) -> Article:
+    """An Article from a page's HTML; ``meta`` (a sidecar's or the caller's) overrides what the page says.
+
+    ``source`` is what citations name (a path, or the URL a page was fetched from); ``url`` is where
+    the page came from, used to resolve its canonical link and name its outlet. ``origin`` and
+    ``doc_id`` default to ``source`` and :func:`url_doc_id`; raises LoadError for a page with no article.
+    """
+    from qa.ingest.html import extract_page
+
+    where = where or source
+    page = extract_page(html, url)
     # A handful of words is navigation or a caption that the extractor fell back to, not an article.
-    if not text or len(text.split()) < MIN_HTML_WORDS:
-        raise LoadError(f"{path}: no article text found in the HTML")
-    meta: dict[str, Any] = {}
-    doc = trafilatura.extract_metadata(html)
-    if doc is not None:
-        meta = {"title": doc.title, "outlet": doc.sitename, "published": doc.date, "url": doc.url}
-    meta = {**{k: v for k, v in meta.items() if v}, **_sidecar(path)}
-    return _article(path, str(path), text, meta)
+    if page is None or len(_kept_text(page.text, page.left_out).split()) < MIN_HTML_WORDS:
+        raise LoadError(f"{where}: no article text found in the HTML")
+    found = {k: getattr(page, k) for k in META_FIELDS}
+    given = dict(meta or {})
+    merged: dict[str, Any] = {**{k: v for k, v in found.items() if v}, **given}
+    clean = _clean_meta(merged)
+    given_id = given.get("id")
+    given_id = str(given_id).strip() if given_id is not None and str(given_id).strip() else None
+    return Article(
+        doc_id=slugify(given_id) if given_id is not None else doc_id or url_doc_id(url or source),
+        source=source,
+        title=clean.get("title", ""),
+        outlet=clean.get("outlet", ""),
+        published=clean.get("published", ""),
+        url=clean.get("url", ""),
+        text=page.text,
+        # The left-out spans are part of what was ingested: a change to them re-chunks the page.
+        sha256=content_hash(page.text, {**clean, "left_out": json.dumps(page.left_out)}),
+        origin=origin if origin is not None else source,
+        id_given=given_id is not None,
+        authors=clean.get("authors", ""),
+        language=clean.get("language", ""),
+        left_out=page.left_out,
+    )
+
+
+def _kept_text(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    parts, cursor = [], 0
+    for start, end in sorted(spans):
+        parts.append(text[cursor:start])
+        cursor = max(cursor, end)
+    return " ".join([*parts, text[cursor:]])
 
 
 def _load_jsonl(path: Path, raw: str) -> LoadResult:
