@@ -87,7 +87,27 @@ def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .md, .html, .jsonl.")],
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files or folders (.txt, .md, .html, .jsonl), http(s) URLs of pages or RSS/Atom feeds, "
+            "or - to read them from stdin, one a line.",
+            metavar="PATH_OR_URL...",
+            show_default=False,
+        ),
+    ] = None,
+    urls_file: Annotated[
+        Path | None,
+        typer.Option("--urls", help="A file of URLs, one a line (# starts a comment).", show_default=False),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Take the first N articles of each feed.", show_default=False),
+    ] = None,
+    reextract: Annotated[
+        bool,
+        typer.Option("--reextract", help="Extract every stored web page again, with no network."),
+    ] = False,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Empty the index first (needed after changing QA_EMBEDDING).")
     ] = False,
@@ -95,12 +115,26 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Add articles to the index; unchanged ones are skipped, changed ones replaced."""
+    from qa.ingest.pipeline import WebInput
     from qa.ingest.pipeline import ingest as run_ingest
+    from qa.ingest.urls import is_url, read_url_list
     from qa.render.progress import progress_bar
 
+    given = list(sources or [])
+    if "-" in given:  # paths and URLs on stdin, one a line
+        given = [g for g in given if g != "-"] + [line.strip() for line in sys.stdin if line.strip()]
+    # "ftp://…" or "https//…" is a URL qa cannot fetch, not a path: the fetcher says so in one line.
+    web_like = [g for g in given if is_url(g) or "://" in g]
+    urls = web_like + (read_url_list(urls_file) if urls_file is not None else [])
+    paths = [Path(g) for g in given if g not in web_like]
+    if not paths and not urls and not reextract:
+        raise typer.BadParameter("give at least one path or URL (or --urls FILE, or --reextract).")
     settings = _settings(index)
+    web = WebInput(tuple(dict.fromkeys(urls)), limit, reextract)
     with progress_bar(enabled=sys.stderr.isatty()) as on_progress:
-        report = run_ingest(paths, settings, rebuild=rebuild, on_progress=on_progress, on_notice=notice)
+        report = run_ingest(
+            paths, settings, rebuild=rebuild, on_progress=on_progress, on_notice=notice, web=web
+        )
     for message in report.failed:
         notice(f"error: {message}")
     counts = (

@@ -18,6 +18,8 @@ from qa.text import STOPWORDS
 from qa.types import Article, Chunk, Snapshot, SourceInfo
 
 MANIFEST = "manifest.sqlite"
+# Columns of ``articles`` added after the first schema: an older manifest gains them, empty, on open.
+LATER_COLUMNS = ("origin", "authors", "language")
 SCHEMA_VERSION = "1"
 
 _SCHEMA = """
@@ -25,7 +27,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     doc_id TEXT PRIMARY KEY, source TEXT, title TEXT, outlet TEXT, published TEXT, url TEXT,
     text TEXT NOT NULL, sha256 TEXT NOT NULL, body_start INTEGER NOT NULL DEFAULT 0,
-    origin TEXT NOT NULL DEFAULT '');
+    origin TEXT NOT NULL DEFAULT '', authors TEXT NOT NULL DEFAULT '', language TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
     doc_id TEXT NOT NULL REFERENCES articles(doc_id), start INTEGER NOT NULL, "end" INTEGER NOT NULL);
@@ -87,13 +89,16 @@ class Store:
                 self.db = sqlite3.connect(self.path, timeout=30)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(_SCHEMA)
-                if not self._has_origin():  # a manifest from before origins were recorded
-                    self.db.execute("ALTER TABLE articles ADD COLUMN origin TEXT NOT NULL DEFAULT ''")
+                for column in LATER_COLUMNS:  # a manifest from before these were recorded
+                    if column not in self._columns():
+                        self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 self.db.commit()
             self.db.execute("PRAGMA synchronous=NORMAL")
             # A read-only open of an old manifest has no origin column: its articles have no origin.
-            self._origin = "origin" if self._has_origin() else "''"
+            have = self._columns()
+            self._later = ", ".join(c if c in have else "''" for c in LATER_COLUMNS)
+            self._origin = "origin" if "origin" in have else "''"
         except (sqlite3.Error, OSError) as exc:  # unwritable, not a directory, or not a SQLite file
             reason = getattr(exc, "strerror", None) or str(exc)
             raise IndexStateError(
@@ -101,8 +106,8 @@ class Store:
                 "you may write to; a damaged index can be moved away and rebuilt with `qa ingest PATH...`."
             ) from None
 
-    def _has_origin(self) -> bool:
-        return any(row[1] == "origin" for row in self.db.execute("PRAGMA table_info(articles)"))
+    def _columns(self) -> set[str]:
+        return {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
 
     def close(self) -> None:
         """Close the database connection."""
@@ -133,10 +138,26 @@ class Store:
         """Return one committed article, or None."""
         row = self.db.execute(
             "SELECT doc_id, source, title, outlet, published, url, text, sha256, body_start, "
-            f"{self._origin} FROM articles WHERE doc_id = ?",
+            f"{self._later} FROM articles WHERE doc_id = ?",
             (doc_id,),
         ).fetchone()
-        return Article(*row) if row else None
+        if not row:
+            return None
+        doc, source, title, outlet, published, url, text, sha, body_start, origin, authors, language = row
+        return Article(
+            doc,
+            source,
+            title,
+            outlet,
+            published,
+            url,
+            text,
+            sha,
+            body_start,
+            origin,
+            authors=authors,
+            language=language,
+        )
 
     def article_count(self) -> int:
         """Number of committed articles."""
@@ -241,7 +262,7 @@ class Store:
                 stale.extend(self._delete(article.doc_id))
                 self.db.execute(
                     "INSERT INTO articles (doc_id, source, title, outlet, published, url, text, sha256, "
-                    "body_start, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "body_start, origin, authors, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.doc_id,
                         article.source,
@@ -253,6 +274,8 @@ class Store:
                         article.sha256,
                         article.body_start,
                         article.origin,
+                        article.authors,
+                        article.language,
                     ),
                 )
                 for chunk in chunks:

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -30,7 +30,10 @@ from qa.ingest.loaders import (
     origin_of,
     split_line,
 )
-from qa.types import Article, Chunk
+from qa.types import Article, Chunk, Snapshot
+
+if TYPE_CHECKING:
+    from qa.ingest.web import WebItem
 
 Outcome = Literal["added", "replaced", "unchanged", "failed"]
 # Articles are embedded and committed in batches of about this many chunks: big enough to keep
@@ -90,8 +93,8 @@ class Progress:
 
     done: int  # articles finished: committed, unchanged or failed (a file with no article counts as one)
     total: int  # articles found so far plus one per file not read yet, so it grows as files are read
-    path: str  # the file being worked on
-    message: str = ""
+    path: str  # the file (or URL) being worked on
+    message: str = ""  # "fetching" while pages are fetched: done/total then count URLs
     chunks_done: int = 0  # chunks of the current commit batch embedded so far
     chunks_total: int = 0  # chunks in the current commit batch
 
@@ -126,6 +129,7 @@ class _Item:
     article: Article
     chunks: tuple[Chunk, ...]
     outcome: Outcome
+    snapshot: Snapshot | None = None  # the fetched page, committed with the article
 
 
 class _StopRequested(Exception):
@@ -168,19 +172,29 @@ class _Signals:
             signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class WebInput:
+    """What to read from the web: URLs (pages or feeds), and whether to re-extract the stored pages."""
+
+    urls: tuple[str, ...] = ()
+    feed_limit: int | None = None  # articles taken from each feed (its first N)
+    reextract: bool = False  # extract every stored snapshot again, with no network
+
+
 def ingest(
     paths: Sequence[Path],
     settings: Settings,
     rebuild: bool = False,
     on_progress: Callable[[Progress], None] = lambda p: None,
     on_notice: Callable[[str], None] = lambda m: None,
+    web: WebInput = WebInput(),
 ) -> IngestReport:
-    """Ingest files and folders into the index at ``settings.index``; per-file failures are reported."""
+    """Ingest files, folders and web pages into the index at ``settings.index``; each failure is reported."""
     index_dir = Path(settings.index)
     with ingest_lock(index_dir, settings.lock_timeout, lambda: on_notice(WAITING_NOTICE)):
         corpus = Corpus(settings, writable=True)
         try:
-            return _Ingest(corpus, settings, on_progress).run(paths, rebuild)
+            return _Ingest(corpus, settings, on_progress).run(paths, rebuild, web)
         finally:
             corpus.close()
 
@@ -201,9 +215,12 @@ class _Ingest:
     def _progress(self, chunks_done: int = 0, chunks_total: int = 0) -> None:
         self.on_progress(Progress(self.done, self.total, self.path, "", chunks_done, chunks_total))
 
-    def run(self, paths: Sequence[Path], rebuild: bool) -> IngestReport:
+    def run(self, paths: Sequence[Path], rebuild: bool, web: WebInput = WebInput()) -> IngestReport:
         """Run the whole ingest; a signal stops it between articles, with the report of what was done."""
         corpus, store = self.corpus, self.corpus.store
+        # Pages are fetched before the signal handlers go in: Ctrl-C while fetching stops at once, and
+        # nothing of this run is in the index yet.
+        pages = self._fetch(web, rebuild)
         with self.signals:
             if rebuild:
                 _rebuild(corpus)
@@ -216,11 +233,14 @@ class _Ingest:
             self.legacy = _legacy_ids(self.stored)
             self.seen: dict[str, str] = {}
             files = list(iter_files(list(paths)))
-            self.total = len(files)
+            self.done, self.total = 0, len(files) + len(pages)
             try:
                 for n, item in enumerate(files, start=1):
                     self._check_signal()
                     self._file(item, n, len(files))
+                for page in pages:
+                    self._check_signal()
+                    self._page(page)
                 self._flush()
             except _StopRequested:
                 self.report.interrupted = self.signals.received
@@ -231,6 +251,35 @@ class _Ingest:
         self.path = ""
         self._progress()
         return self.report
+
+    def _fetch(self, web: WebInput, rebuild: bool) -> list[WebItem]:
+        """Fetch the URLs (and re-extract stored pages); the pipeline itself never waits on the network."""
+        if not web.urls and not web.reextract:
+            return []
+        from qa.ingest.web import fetch_articles, reextract
+
+        stored = {} if rebuild else self.corpus.store.snapshots()
+        asked = set(web.urls)
+        pages = reextract({u: v for u, v in stored.items() if u not in asked}) if web.reextract else []
+
+        def fetching(done: int, total: int, url: str) -> None:
+            self.on_progress(Progress(done, total, url, "fetching"))
+
+        if web.urls:
+            pages += fetch_articles(web.urls, self.settings, stored, web.feed_limit, fetching)
+        return pages
+
+    def _page(self, page: WebItem) -> None:
+        self.path = page.url
+        self._progress()
+        if page.error:
+            self.report.failed.append(page.error)
+            self.done += 1
+        elif page.article is None:  # a 304: the page is as stored
+            self.report.unchanged.append(page.unchanged)
+            self.done += 1
+        else:
+            self._article(page.article, page.snapshot)
 
     def _check_signal(self) -> None:
         if self.signals.received:
@@ -249,7 +298,7 @@ class _Ingest:
             self._check_signal()
             self._article(article)
 
-    def _article(self, article: Article) -> None:
+    def _article(self, article: Article, snapshot: Snapshot | None = None) -> None:
         report = self.report
         article = self._resolve_id(article)
         refused = self._refusal(article)
@@ -260,6 +309,8 @@ class _Ingest:
         self.seen[article.doc_id] = article.source
         known = self.stored.get(article.doc_id)
         if known is not None and known.sha256 == article.sha256:
+            if snapshot is not None:  # the same article: its page's new validators are still worth keeping
+                self.corpus.store.put_snapshot(article.doc_id, snapshot)
             report.unchanged.append(article.doc_id)
             self.done += 1
             return
@@ -273,7 +324,8 @@ class _Ingest:
             report.failed.append(f"{article.source}: no article text left after removing page furniture")
             self.done += 1
             return
-        self.batch.append(_Item(article, tuple(chunks), "replaced" if known is not None else "added"))
+        outcome: Outcome = "replaced" if known is not None else "added"
+        self.batch.append(_Item(article, tuple(chunks), outcome, snapshot))
         self.batch_size += len(chunks)
         if self.batch_size >= _batch_chunks():
             self._flush()
@@ -380,7 +432,9 @@ class _Ingest:
             corpus.vectors.upsert(chunks, vectors)
             _checkpoint("upserted")
             # The superseded (stale) chunk ids become pending in the same transaction.
-            stale = corpus.store.commit_articles([(item.article, item.chunks) for item in items])
+            stale = corpus.store.commit_articles(
+                [(item.article, item.chunks) for item in items], [item.snapshot for item in items]
+            )
         except BaseException:
             _discard_uncommitted(corpus)
             raise

@@ -1,4 +1,5 @@
-"""The ingest progress display on stderr (rich.progress): articles and chunks, rate, ETA, current file."""
+"""The ingest progress display on stderr (rich.progress): pages fetched, articles and chunks, rate, ETA,
+current file or URL."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ NAME_WIDTH = 32
 
 
 def _short(path: str) -> str:
-    """The file name, control characters escaped (names are untrusted), cut to fit the line."""
-    name = terminal_safe(path.rsplit("/", 1)[-1]) if path else ""
+    """The file name (a URL without its scheme), control characters escaped (names are untrusted), cut
+    to fit the line."""
+    if "://" in path:  # a URL: its host and path, which say more than its last segment
+        name = terminal_safe(path.split("://", 1)[1].rstrip("/"))
+    else:
+        name = terminal_safe(path.rsplit("/", 1)[-1]) if path else ""
     return name if len(name) <= NAME_WIDTH else "…" + name[-(NAME_WIDTH - 1) :]
 
 
@@ -56,10 +61,15 @@ def progress_bar(
         console=console or Console(stderr=True),
         transient=True,  # the summary line printed afterwards is what stays on screen
     )
+    pages = display.add_task("pages", total=None, label="fetching", unit="pages", visible=False)
     articles = display.add_task("articles", total=None, label="reading", unit="articles")
     chunks = display.add_task("chunks", total=None, label="embedding", unit="chunks", visible=False)
 
     def update(p: Progress) -> None:
+        if p.message == "fetching":
+            display.update(pages, completed=p.done, total=max(p.total, 1), label=_short(p.path), visible=True)
+            return
+        display.update(pages, visible=False)
         display.update(
             articles, completed=p.done, total=max(p.total, p.done, 1), label=_short(p.path) or "done"
         )
