@@ -118,3 +118,20 @@ def test_cli_urls_file_stdin_and_exit_code(run_cli, web: WebServer, tmp_path: Pa
     assert code == 0 and len(json.loads(out)["added"]) == 1, err
     code, _, err = run_cli("ingest", "ftp://example.org/a.html", "--index", index)
     assert code == 1 and err.strip() == "error: ftp://example.org/a.html: not a valid URL"
+
+
+def test_a_feed_listed_by_a_feed_is_not_followed(web: WebServer, tmp_path: Path) -> None:
+    inner = web.url("/feed.atom")
+    outer = f'<rss version="2.0"><channel><item><link>{inner}</link></item></channel></rss>'.encode()
+    web.routes["/feeds.rss"] = lambda h, q: h.reply(200, outer, "application/rss+xml")
+    report = ingest([], settings_for(tmp_path / "idx"), web=WebInput((web.url("/feeds.rss"),)))
+    assert report.failed == [f"{inner}: a feed listed by a feed is not followed"] and not report.added
+
+
+def test_plain_text_pages_are_articles_too(web: WebServer, tmp_path: Path) -> None:
+    web.routes["/notes.txt"] = lambda h, q: h.reply(200, NOTES.encode(), "text/plain; charset=utf-8")
+    config = settings_for(tmp_path / "idx")
+    report = ingest([], config, web=WebInput((web.url("/notes.txt"),)))
+    with Corpus(config) as corpus:
+        article = corpus.store.article(report.added[0])
+    assert article is not None and article.text == NOTES and article.source == web.url("/notes.txt")

@@ -37,6 +37,7 @@ def fetch_articles(
     stored: Mapping[str, tuple[str, Snapshot]],
     feed_limit: int | None = None,
     on_progress: FetchProgress | None = None,
+    follow_feeds: bool = True,
 ) -> list[WebItem]:
     """Fetch pages and feeds (a feed's items are fetched in turn), in the order given, one item per page.
 
@@ -52,6 +53,9 @@ def fetch_articles(
             items.append(WebItem(result.url, error=f"{result.url}: {result.reason}"))
         elif result.not_modified:
             items.append(WebItem(result.url, unchanged=stored[result.url][0]))
+        elif is_feed(result.body, result.content_type) and not follow_feeds:
+            # Feeds list articles; a feed listed by a feed is not followed (no chains, no cycles).
+            items.append(WebItem(result.url, error=f"{result.url}: a feed listed by a feed is not followed"))
         elif is_feed(result.body, result.content_type):
             try:
                 links = feed_links(result.body, result.final_url, feed_limit)
@@ -64,9 +68,7 @@ def fetch_articles(
         else:
             items.append(page_item(snapshot_of(result), result.text))
     if from_feeds:
-        for item in fetch_articles(list(dict.fromkeys(from_feeds)), settings, stored, 0, on_progress):
-            # A feed's item that is a feed again is not followed: feeds list articles, not feeds.
-            items.append(item)
+        items += fetch_articles(list(dict.fromkeys(from_feeds)), settings, stored, None, on_progress, False)
     return items
 
 
@@ -85,27 +87,29 @@ def snapshot_of(page: Fetched) -> Snapshot:
     )
 
 
-def page_item(snapshot: Snapshot, text: str | None = None) -> WebItem:
-    """The article of a fetched page (``text``: its decoded body; decoded again from the snapshot if None)."""
+def page_item(snapshot: Snapshot, text: str | None = None, doc_id: str = "") -> WebItem:
+    """The article of a fetched page (``text``: its decoded body, decoded from the snapshot if None;
+    ``doc_id``: the one it is stored under, for a page fetched before)."""
     if text is None:
         text = decode_body(snapshot.body, snapshot.charset or None)[0]
     url = snapshot.url
+    doc_id = doc_id or url_doc_id(url)
     try:
         if snapshot.content_type in TEXT_TYPES:
-            article = _text_article(url, snapshot.final_url, text)
+            article = _text_article(url, snapshot.final_url, text, doc_id)
         else:
-            article = load_html_text(text, url, snapshot.final_url, origin=url, doc_id=url_doc_id(url))
+            article = load_html_text(text, url, snapshot.final_url, origin=url, doc_id=doc_id)
     except LoadError as exc:
         return WebItem(url, error=str(exc))
     return WebItem(url, article=article, snapshot=snapshot)
 
 
-def _text_article(url: str, final_url: str, text: str) -> Article:
+def _text_article(url: str, final_url: str, text: str, doc_id: str) -> Article:
     if not text.strip():
         raise LoadError(f"{url}: the page is empty")
     meta = {"url": final_url}
     return Article(
-        doc_id=url_doc_id(url),
+        doc_id=doc_id,
         source=url,
         title="",
         outlet="",
@@ -119,4 +123,4 @@ def _text_article(url: str, final_url: str, text: str) -> Article:
 
 def reextract(stored: Mapping[str, tuple[str, Snapshot]]) -> list[WebItem]:
     """Every stored snapshot extracted again, with no network (after an extractor change)."""
-    return [page_item(snapshot) for _, snapshot in stored.values()]
+    return [page_item(snapshot, doc_id=doc_id) for doc_id, snapshot in stored.values()]
