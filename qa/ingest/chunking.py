@@ -25,19 +25,11 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
     text = article.text
     chunks: list[Chunk] = []
     for block_start, block_end in content_blocks(article):
-        cursor, covered = block_start, block_start
-        for piece in splitter.split_text(text[block_start:block_end]):
-            # The splitter returns strings, so each piece is found by searching. A piece overlaps the
-            # previous one by at most chunk_overlap characters, so it starts no earlier than
-            # previous end - overlap; and it adds text, so it ends after the previous end: an earlier
-            # repeat of the same words inside the overlap is not it.
-            start = first = text.find(piece, cursor, block_end)
-            while start >= 0 and start + len(piece) <= covered and piece:
-                start = text.find(piece, start + 1, block_end)
-            if start < 0:  # none adds text (the splitter's overlap inside a long unbroken run): the first
-                start = first
-            if start < 0:
-                raise AssertionError(f"chunk of {article.doc_id} not found in its text: {piece[:60]!r}")
+        pieces = [p for p in splitter.split_text(text[block_start:block_end]) if p]
+        starts = place(text, pieces, block_start, block_end, chunk_overlap)
+        if starts is None:
+            raise AssertionError(f"chunks of {article.doc_id} not found in its text: {pieces[0][:60]!r}")
+        for piece, start in zip(pieces, starts, strict=True):
             end = start + len(piece)
             assert text[start:end] == piece
             chunks.append(
@@ -45,5 +37,54 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
                     f"{article.doc_id}:{article.sha256[:10]}:{len(chunks)}", article.doc_id, start, end, piece
                 )
             )
-            cursor, covered = max(start + 1, end - chunk_overlap), max(covered, end)
     return chunks
+
+
+def place(text: str, pieces: list[str], lo: int, hi: int, overlap: int) -> list[int] | None:
+    """Where each of the splitter's pieces of ``text[lo:hi]`` starts, or None if they cannot be placed.
+
+    The splitter returns strings, so each piece is found by searching. In order, each piece starts
+    no earlier than the previous end minus the overlap, and no later than the covered text plus the
+    whitespace after it (the splitter drops nothing else); together they must reach ``hi``. The same
+    words can repeat (inside the overlap, in a long unbroken run), so the first occurrence that adds
+    text is tried first, and a choice that leaves a later piece nowhere to go is undone.
+    """
+    placed: list[int] = []
+    options: list[list[int]] = []
+    states = [(lo, lo)]  # (cursor, covered) before each piece
+    dead: set[tuple[int, int, int]] = set()  # (piece, cursor, covered) known to lead nowhere
+    while len(placed) < len(pieces) or states[-1][1] < hi:
+        i = len(placed)
+        cursor, covered = states[-1]
+        if i == len(pieces) or (i, cursor, covered) in dead:
+            fresh: list[int] = []
+        elif len(options) == i:
+            fresh = _occurrences(text, pieces[i], cursor, covered, hi)
+        else:
+            fresh = options.pop()
+        if fresh:
+            options.append(fresh)
+            start = fresh[0]
+            end = start + len(pieces[i])
+            placed.append(start)
+            states.append((max(start + 1, end - overlap), max(covered, end)))
+            continue
+        dead.add((i, cursor, covered))
+        if not placed:
+            return None
+        placed.pop()  # undo the previous piece's choice and try its next occurrence
+        states.pop()
+        options[-1] = options[-1][1:]
+    return placed
+
+
+def _occurrences(text: str, piece: str, cursor: int, covered: int, hi: int) -> list[int]:
+    reach = covered
+    while reach < hi and text[reach].isspace():
+        reach += 1
+    found = []
+    start = text.find(piece, cursor, hi)
+    while 0 <= start <= reach:
+        found.append(start)
+        start = text.find(piece, start + 1, hi)
+    return [s for s in found if s + len(piece) > covered] + [s for s in found if s + len(piece) <= covered]
