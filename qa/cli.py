@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,7 +28,7 @@ class _Argument(TyperArgument):
         """The name in help, usage and errors: the metavar, else the parameter name in capitals."""
         return self.metavar or (self.name or "").upper()
 
-    def display_type_rich(self, ctx: typer.Context) -> str | None:
+    def display_type_rich(self, ctx: Any) -> str | None:
         """No type column: the name and help say what is expected."""
         return None
 
@@ -40,7 +41,7 @@ class _Argument(TyperArgument):
 class _Option(TyperOption):
     """An option whose help shows no <bool> after a flag (a flag takes no value)."""
 
-    def display_type_rich(self, ctx: typer.Context) -> str | None:
+    def display_type_rich(self, ctx: Any) -> str | None:
         """The value's type, or nothing for a flag."""
         return None if self.is_flag else super().display_type_rich(ctx)
 
@@ -59,7 +60,7 @@ def _plain_params(params: list[Any]) -> list[Any]:
 class QACommand(_TyperCommand):
     """A command whose help names arguments in capitals and shows no type for flags."""
 
-    def get_params(self, ctx: typer.Context) -> list[Any]:
+    def get_params(self, ctx: Any) -> list[Any]:
         """The parameters, displayed the qa way."""
         return _plain_params(super().get_params(ctx))
 
@@ -67,7 +68,7 @@ class QACommand(_TyperCommand):
 class QAGroup(TyperGroup):
     """The `qa` group: its global options displayed like every command's."""
 
-    def get_params(self, ctx: typer.Context) -> list[Any]:
+    def get_params(self, ctx: Any) -> list[Any]:
         """The parameters, displayed the qa way."""
         return _plain_params(super().get_params(ctx))
 
@@ -83,7 +84,7 @@ app = typer.Typer(
 )
 
 
-def command(name: str | None = None, *, example: str) -> Any:
+def command(name: str | None = None, *, example: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``app.command`` with qa's help display and one example at the end of the help."""
     return app.command(name, cls=QACommand, epilog=f"Example: {example}")
 
@@ -784,6 +785,25 @@ def summarize(
         briefing_json(briefing),
         briefing_markdown(briefing) if out.output_format == "md" else briefing_text(briefing),
     )
+
+
+@command(example="qa config --json")
+def config(
+    ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = False, output_format: FormatOpt = None
+) -> None:
+    """Show the effective settings, where each came from, and the endpoint and model they select."""
+    from qa.config import backend, setting_origins
+    from qa.render.json import config_json
+    from qa.render.terminal import config_text
+
+    global _secret
+    out = _output(ctx, index, as_json, output_format)
+    warnings: list[str] = []
+    settings, origins = setting_origins(index=out.index, on_warning=warnings.append)
+    _secret = settings.openai_api_key.strip()
+    for warning in warnings:
+        notice(f"warning: {warning}")
+    _emit(out.as_json, config_json(origins, backend(settings)), config_text(origins, backend(settings)))
 
 
 def main() -> None:

@@ -135,7 +135,10 @@ def _read_dotenv_lines(path: Path, on_warning: Callable[[str], None]) -> dict[st
     for binding in parse_stream(io.StringIO(text)):
         if binding.key is None and not binding.error:
             continue  # a comment or a blank line
-        where = f"{path} line {binding.original.line}"
+        # python-dotenv counts blank lines before a binding as part of it: skip them for its line number.
+        string = binding.original.string
+        line = binding.original.line + string[: len(string) - len(string.lstrip())].count("\n")
+        where = f"{path} line {line}"
         if binding.error or binding.value is None:
             named = _NAME.match(binding.original.string)
             name = binding.key or (named.group(1) if named else "")
@@ -154,7 +157,7 @@ def _read_dotenv_lines(path: Path, on_warning: Callable[[str], None]) -> dict[st
             close = difflib.get_close_matches(binding.key, _ENV_NAMES, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             on_warning(f"{where}: unknown setting {binding.key}{hint}; it is ignored.")
-        values[binding.key] = (binding.value, binding.original.line)
+        values[binding.key] = (binding.value, line)
     return values
 
 
@@ -231,6 +234,7 @@ class SettingOrigin:
 
 
 SECRET_FIELDS = frozenset({"openai_api_key"})
+URL_FIELDS = frozenset({"openai_base_url", "chroma_url"})  # shown without user:password@
 
 
 def setting_origins(
@@ -253,14 +257,18 @@ def setting_origins(
         name = f.metadata["env"]
         if overrides.get(f.name) is not None:
             origin = f"flag {(flags or {}).get(f.name, '--' + f.name.replace('_', '-'))}"
-        elif environ.get(name):
-            origin = "environment"
+        elif name in environ:
+            # An empty variable still hides the .env line: load_settings then uses the default.
+            origin = "environment" if environ[name] else "default"
         elif from_file.get(name, ("", 0))[0]:
             origin = f"{dotenv} line {from_file[name][1]}"
         else:
             origin = "default"
         value = getattr(settings, f.name)
-        shown = ("set" if value else "not set") if f.name in SECRET_FIELDS else str(value)
+        if f.name in SECRET_FIELDS:
+            shown = "set" if value else "not set"
+        else:
+            shown = shown_url(value) if f.name in URL_FIELDS and value else str(value)
         out.append(SettingOrigin(f.name, name, shown, origin, f.metadata["description"]))
     return settings, out
 

@@ -126,6 +126,6 @@ def test_errors_are_one_line_with_exit_1(run_cli, seed_index_dir: Path, tmp_path
 
 def test_usage_errors_exit_2(run_cli):
     code, _, err = run_cli("ask")
-    assert code == 2 and "Missing argument 'question'" in err
+    assert code == 2 and "Missing argument 'QUESTION" in err
     code, _, err = run_cli("search", "   ")
     assert code == 2 and "must not be empty" in err

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer.claims import without_markers
 from qa.briefing.model import Briefing, Story
+from qa.config import Backend, SettingOrigin
 from qa.render.common import (
     UNSUPPORTED,
     UNSUPPORTED_MARK,
@@ -175,3 +176,20 @@ def article_text(view: ArticleView) -> str:
         lines.append(LEFT_OUT + body.strip() if first in starts and body.strip() else body)
         pos += len(line)
     return "\n".join(head) + "\n\n" + "\n".join(lines)
+
+
+def config_text(origins: Sequence[SettingOrigin], chosen: Backend) -> str:
+    """Every setting, its value and where it came from; then the reader, endpoint and models it selects."""
+    width = max(len(o.env) for o in origins)
+    value_width = min(36, max(len(o.value) for o in origins))
+    lines = [f"{o.env:<{width}}  {o.value or '(empty)':<{value_width}}  {o.origin}" for o in origins]
+    if chosen.reader == "llm":
+        lines += [
+            "",
+            f"reader: LLM, model {chosen.model} at {chosen.endpoint}",
+            f"judge (qa ask --judge): {chosen.judge_model}",
+        ]
+    else:
+        lines += ["", "reader: extractive (no LLM configured: OPENAI_API_KEY and OPENAI_BASE_URL are unset)"]
+    lines.append(f"embedding: {chosen.embedding}")
+    return "\n".join(lines)
