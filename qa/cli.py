@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -114,6 +115,9 @@ KOpt = Annotated[
         show_default=False,
     ),
 ]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors and warnings still print).")
+]
 OfflineOpt = Annotated[
     bool, typer.Option("--offline", help="Use the extractive reader even if an LLM is configured.")
 ]
@@ -126,6 +130,7 @@ class GlobalOptions:
     index: Path | None = None
     as_json: bool = False
     output_format: str | None = None
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,17 @@ class Output:
     output_format: str
 
 
+@dataclass
+class _RunState:
+    """What notice() needs to know about this run: whether it is quiet, and which index it uses."""
+
+    quiet: bool = False
+    index: Path | None = None
+
+
+_run = _RunState()
+
+
 _GLOBALS = "qa.global_options"  # the key in ctx.meta, which every subcommand's context shares
 
 
@@ -146,9 +162,11 @@ def _output(
     as_json: bool,
     output_format: str | None,
     formats: tuple[str, ...] = ("text", "json"),
+    quiet: bool = False,
 ) -> Output:
-    """Merge a command's --index/--json/--format with the global ones (the command's own win)."""
+    """Merge a command's --index/--json/--format/--quiet with the global ones (the command's own win)."""
     given: GlobalOptions = ctx.meta.get(_GLOBALS, GlobalOptions())
+    _run.quiet = quiet or given.quiet
     chosen = output_format or given.output_format
     wants_json = as_json or given.as_json
     if wants_json and chosen not in (None, "json"):
@@ -181,6 +199,7 @@ def _global_options(
             show_default=False,
         ),
     ] = None,
+    quiet: QuietOpt = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -189,7 +208,7 @@ def _global_options(
     ] = False,
 ) -> None:
     """Answer questions about a story across outlets, citing exact, verified spans of the articles."""
-    ctx.meta[_GLOBALS] = GlobalOptions(index, as_json, output_format)
+    ctx.meta[_GLOBALS] = GlobalOptions(index, as_json, output_format, quiet)
 
 
 # The API key to mask in output, resolved once per process (main() resets it for in-process runs).
@@ -201,6 +220,7 @@ def _settings(index: Path | None) -> Settings:
     warnings: list[str] = []
     settings = load_settings(index=index, on_warning=warnings.append)
     _secret = settings.openai_api_key.strip()
+    _run.index = settings.index
     for warning in warnings:
         notice(f"warning: {warning}")
     return settings
@@ -234,15 +254,47 @@ def _without_secrets(message: str) -> str:
     return message.replace(key, "***") if len(key) >= 8 else message
 
 
+# Messages that report a problem: --quiet never hides them.
+_ALWAYS_SHOWN = ("error:", "warning:", "interrupted:", "eval: failed:")
+# Notices worth saying once per index, not on every run: their opening words, and the key remembered.
+_ONCE_PER_INDEX = {"No LLM is configured": "no-llm"}
+
+
 def notice(message: str) -> None:
     """Progress and notices go to stderr, so stdout stays clean for --json."""
+    if _run.quiet and not message.startswith(_ALWAYS_SHOWN):
+        return
+    once = next((key for opening, key in _ONCE_PER_INDEX.items() if message.startswith(opening)), None)
+    if once is not None and _run.index is not None:
+        from qa.index.notices import first_time
+
+        if not first_time(_run.index, once):
+            return
     typer.echo(terminal_safe(_without_secrets(message)), err=True)
+
+
+def _on_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _width() -> int:
+    """The width to wrap text to: the terminal's (COLUMNS wins), or 80 when stdout is a file or a pipe."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns if _on_terminal() else 80
 
 
 def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
     if as_json:
         dumped = json.dumps(document, ensure_ascii=False, indent=2)
         typer.echo(C1_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))  # the same JSON value
+    elif _on_terminal() and not os.environ.get("NO_COLOR"):
+        from rich.console import Console
+
+        from qa.render.terminal import styled
+
+        # Already wrapped by qa: rich only adds colour (soft_wrap keeps it from wrapping or cropping).
+        Console(soft_wrap=True, highlight=False, markup=False, emoji=False).print(styled(terminal_safe(text)))
     else:
         typer.echo(terminal_safe(text))
 
@@ -284,6 +336,7 @@ def ingest(
     index: IndexOpt = None,
     as_json: JsonOpt = False,
     output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Add articles to the index; unchanged ones are skipped, changed ones replaced."""
     from qa.ingest.pipeline import WebInput
@@ -300,7 +353,7 @@ def ingest(
     paths = [Path(g) for g in given if g not in web_like]
     if not paths and not urls and not reextract:
         raise typer.BadParameter("give at least one path or URL (or --urls FILE, or --reextract).")
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     settings = _settings(out.index)
     web = WebInput(tuple(dict.fromkeys(urls)), limit, reextract)
     with progress_bar(enabled=sys.stderr.isatty()) as on_progress:
@@ -326,24 +379,54 @@ def ingest(
         raise typer.Exit(1)
 
 
-@command(example="qa sources --json")
+@command(example="qa sources --outlet 'Global News' --since 2020-01-01 --sort published")
 def sources(
-    ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = False, output_format: FormatOpt = None
+    ctx: typer.Context,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", metavar="KEY", help="doc_id (default), outlet, published or chunks."),
+    ] = "doc_id",
+    outlet: Annotated[
+        str | None,
+        typer.Option("--outlet", metavar="NAME", help="Only this outlet's articles.", show_default=False),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Only articles published on or after DATE (YYYY-MM-DD).",
+            show_default=False,
+        ),
+    ] = None,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", metavar="FORMAT", help="text (default), csv or json.", show_default=False),
+    ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
-    """List the indexed articles."""
+    """List the indexed articles as a table."""
     from qa.index.corpus import Corpus
+    from qa.index.listing import select_sources
     from qa.render.json import sources_json
-    from qa.render.terminal import sources_text
+    from qa.render.tables import sources_csv, sources_table
 
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, ("text", "csv", "json"), quiet)
     with Corpus(_settings(out.index)) as corpus:
-        found = corpus.store.sources()
-    _emit(out.as_json, sources_json(found), sources_text(found))
+        found = select_sources(corpus.store.sources(), outlet, since, sort)
+    text = sources_csv(found) if out.output_format == "csv" else sources_table(found, _width())
+    _emit(out.as_json, sources_json(found), text)
 
 
 @command(example="qa stories")
 def stories(
-    ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = False, output_format: FormatOpt = None
+    ctx: typer.Context,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """List the stories of the index: its articles grouped by what they report and when."""
     from qa.briefing.stories import find_stories
@@ -351,11 +434,11 @@ def stories(
     from qa.render.json import stories_json
     from qa.render.terminal import stories_text
 
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     with Corpus(_settings(out.index)) as corpus:
         corpus.require_articles()
         found = find_stories(corpus)
-    _emit(out.as_json, {"stories": stories_json(found)}, stories_text(found))
+    _emit(out.as_json, {"stories": stories_json(found)}, stories_text(found, _width()))
 
 
 @command(example="qa remove index-3f2a9c1b")
@@ -367,11 +450,12 @@ def remove(
     index: IndexOpt = None,
     as_json: JsonOpt = False,
     output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Remove articles from the index."""
     from qa.ingest.pipeline import remove as run_remove
 
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     missing = run_remove(doc_ids, _settings(out.index), on_notice=notice)
     removed = [d for d in doc_ids if d not in missing]
     for doc_id in missing:
@@ -389,6 +473,7 @@ def search(
     index: IndexOpt = None,
     as_json: JsonOpt = False,
     output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Show the passages that best match a query (dense + BM25, fused)."""
     from qa.index.corpus import Corpus
@@ -396,11 +481,11 @@ def search(
     from qa.render.json import search_json
     from qa.render.terminal import search_text
 
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     settings = _settings(out.index)
     with Corpus(settings) as corpus:
         hits = run_search(corpus, query, k or settings.k)
-    _emit(out.as_json, search_json(query, hits), search_text(hits))
+    _emit(out.as_json, search_json(query, hits), search_text(hits, _width()))
 
 
 @command(example="qa ask How many lawmakers attended the session")
@@ -417,6 +502,7 @@ def ask(
     index: IndexOpt = None,
     as_json: JsonOpt = False,
     output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any claim is not supported by what it cites.")
     ] = False,
@@ -436,7 +522,7 @@ def ask(
     from qa.render.json import answer_json
     from qa.render.terminal import answer_text, repair_notice
 
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     question = _question(words)
     settings = _settings(out.index)
     with Corpus(settings) as corpus:
@@ -444,7 +530,7 @@ def ask(
         answer = run_ask(corpus, question, reader, k or settings.k, make_judge(corpus) if judge else None)
     if answer.repair is not None:
         notice(repair_notice(answer.repair))
-    _emit(out.as_json, answer_json(answer), answer_text(answer))
+    _emit(out.as_json, answer_json(answer), answer_text(answer, _width()))
     if strict and not answer.supported:
         raise typer.Exit(1)
 
@@ -465,6 +551,7 @@ def show(
     index: IndexOpt = None,
     as_json: JsonOpt = False,
     output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Print a cited span inside its sentence, to check a citation (offsets count Unicode characters)."""
     from qa.answer.spans import show as run_show
@@ -473,7 +560,7 @@ def show(
     from qa.render.json import article_json
     from qa.render.terminal import article_text
 
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     if ":" not in ref:
         with Corpus(_settings(out.index)) as corpus:
             whole = show_article(corpus, ref.strip())
@@ -667,6 +754,7 @@ def eval_command(
     ] = False,
     as_json: JsonOpt = False,
     output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Score readers on a factual question set; offline by default (a simulated model, real openai client)."""
     import shlex
@@ -688,7 +776,7 @@ def eval_command(
         raise typer.BadParameter(
             f"{fault!r}: expected one of {', '.join(FAULT_KINDS)}.", param_hint="--fault"
         )
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     index = out.index
     thresholds = _thresholds(minimums or [])
     default_claims = default_path(DEFAULT_CLAIM_SET)
@@ -761,10 +849,11 @@ def summarize(
     offline: OfflineOpt = False,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", metavar="FORMAT", help="md (default), text or json.", show_default=False),
+        typer.Option("--format", metavar="FORMAT", help="text (default), md or json.", show_default=False),
     ] = None,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write a neutral briefing across outlets: every sentence cited, differences made explicit."""
     from qa.briefing.summarize import summarize as run_summarize
@@ -773,7 +862,7 @@ def summarize(
     from qa.render.markdown import briefing_markdown
     from qa.render.terminal import briefing_text
 
-    out = _output(ctx, index, as_json, output_format, formats=("md", "text", "json"))
+    out = _output(ctx, index, as_json, output_format, formats=("text", "md", "json"), quiet=quiet)
     with Corpus(_settings(out.index)) as corpus:
         briefing = run_summarize(corpus, topic, words, offline=offline, on_notice=notice, story=story)
     if briefing.dropped:
@@ -783,13 +872,17 @@ def summarize(
     _emit(
         out.as_json,
         briefing_json(briefing),
-        briefing_markdown(briefing) if out.output_format == "md" else briefing_text(briefing),
+        briefing_markdown(briefing) if out.output_format == "md" else briefing_text(briefing, _width()),
     )
 
 
 @command(example="qa config --json")
 def config(
-    ctx: typer.Context, index: IndexOpt = None, as_json: JsonOpt = False, output_format: FormatOpt = None
+    ctx: typer.Context,
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    output_format: FormatOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Show the effective settings, where each came from, and the endpoint and model they select."""
     from qa.config import backend, setting_origins
@@ -797,7 +890,7 @@ def config(
     from qa.render.terminal import config_text
 
     global _secret
-    out = _output(ctx, index, as_json, output_format)
+    out = _output(ctx, index, as_json, output_format, quiet=quiet)
     warnings: list[str] = []
     settings, origins = setting_origins(index=out.index, on_warning=warnings.append)
     _secret = settings.openai_api_key.strip()
@@ -808,8 +901,9 @@ def config(
 
 def main() -> None:
     """Console entry point: domain errors become one line on stderr and exit code 1."""
-    global _secret
+    global _secret, _run
     _secret = None
+    _run = _RunState()
     try:
         app(
             args=_old_min_options(sys.argv[1:]), prog_name="qa"
