@@ -150,7 +150,7 @@ def stories_text(stories: Sequence[Story], width: int = WIDTH) -> str:
     """One line per story of the index, largest first."""
     if not stories:
         return "The index is empty."
-    lines = [fill(story_line(s), width, "   ") for s in stories]
+    lines = [fill(story_line(s), width, "   ", "") for s in stories]
     return "\n".join(lines) + f"\n{len(stories)} story(ies); brief one with `qa summarize --story N`."
 
 
@@ -164,7 +164,7 @@ def briefing_text(b: Briefing, width: int = WIDTH) -> str:
         elif "\n" in line:
             out.append(line)  # a citation block, already wrapped
         else:
-            out.append(fill(line, width, "  "))
+            out.append(fill(line, width, "  ", ""))
     return "\n".join(out).rstrip()
 
 
