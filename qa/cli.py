@@ -384,7 +384,9 @@ def sources(
     ctx: typer.Context,
     sort: Annotated[
         str,
-        typer.Option("--sort", metavar="KEY", help="doc_id (default), outlet, published or chunks."),
+        typer.Option(
+            "--sort", metavar="KEY", help="doc_id (default), outlet, published or chunks.", show_default=False
+        ),
     ] = "doc_id",
     outlet: Annotated[
         str | None,
