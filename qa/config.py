@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from qa.errors import ConfigError
+from qa.urls import shown_url
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the endpoint when OPENAI_BASE_URL is empty
 
 
 def _setting(env: str, default: Any, description: str) -> Any:
@@ -101,7 +104,14 @@ def _ours(name: str) -> bool:
 
 
 def _read_dotenv(path: Path, on_warning: Callable[[str], None]) -> dict[str, str]:
+    """Parse ``path`` into NAME -> value (see ``_read_dotenv_lines``)."""
+    return {name: value for name, (value, _) in _read_dotenv_lines(path, on_warning).items()}
+
+
+def _read_dotenv_lines(path: Path, on_warning: Callable[[str], None]) -> dict[str, tuple[str, int]]:
     """Parse ``path`` with python-dotenv's parser (no interpolation, nothing exported to os.environ).
+
+    Each value comes with the number of the line that set it (the last one, as for the value).
 
     A line qa cannot use is an error when it names one of qa's settings and a warning otherwise:
     one line naming the file, the line number and what is wrong.
@@ -121,11 +131,14 @@ def _read_dotenv(path: Path, on_warning: Callable[[str], None]) -> dict[str, str
         raise ConfigError(
             f"{path} line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8."
         ) from None
-    values: dict[str, str] = {}
+    values: dict[str, tuple[str, int]] = {}
     for binding in parse_stream(io.StringIO(text)):
         if binding.key is None and not binding.error:
             continue  # a comment or a blank line
-        where = f"{path} line {binding.original.line}"
+        # python-dotenv counts blank lines before a binding as part of it: skip them for its line number.
+        string = binding.original.string
+        line = binding.original.line + string[: len(string) - len(string.lstrip())].count("\n")
+        where = f"{path} line {line}"
         if binding.error or binding.value is None:
             named = _NAME.match(binding.original.string)
             name = binding.key or (named.group(1) if named else "")
@@ -144,7 +157,7 @@ def _read_dotenv(path: Path, on_warning: Callable[[str], None]) -> dict[str, str
             close = difflib.get_close_matches(binding.key, _ENV_NAMES, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             on_warning(f"{where}: unknown setting {binding.key}{hint}; it is ignored.")
-        values[binding.key] = binding.value
+        values[binding.key] = (binding.value, line)
     return values
 
 
@@ -207,3 +220,74 @@ def _check_ranges(s: Settings) -> None:
     for ok, message in problems:
         if not ok:  # NaN fails every comparison, so it lands here too
             raise ConfigError(message + ".")
+
+
+@dataclass(frozen=True)
+class SettingOrigin:
+    """One effective setting for ``qa config``: its value as shown and where it came from."""
+
+    name: str
+    env: str
+    value: str  # as shown: the API key is never among the values, only whether it is set
+    origin: str  # "default", "environment", "flag --index", or "<.env path> line N"
+    description: str
+
+
+SECRET_FIELDS = frozenset({"openai_api_key"})
+URL_FIELDS = frozenset({"openai_base_url", "chroma_url"})  # shown without user:password@
+
+
+def setting_origins(
+    env: Mapping[str, str] | None = None,
+    dotenv: Path | None = Path(".env"),
+    on_warning: Callable[[str], None] = lambda message: None,
+    flags: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> tuple[Settings, list[SettingOrigin]]:
+    """The Settings ``load_settings`` builds, and for each field where its value came from.
+
+    ``flags`` names the option that set an override (``{"index": "--index"}``).
+    """
+    settings = load_settings(env, dotenv, on_warning, **overrides)
+    # Read the .env file again for its line numbers; load_settings has already warned about it.
+    from_file = _read_dotenv_lines(dotenv, lambda message: None) if dotenv is not None else {}
+    environ = os.environ if env is None else env
+    out = []
+    for f in fields(Settings):
+        name = f.metadata["env"]
+        if overrides.get(f.name) is not None:
+            origin = f"flag {(flags or {}).get(f.name, '--' + f.name.replace('_', '-'))}"
+        elif name in environ:
+            # An empty variable still hides the .env line: load_settings then uses the default.
+            origin = "environment" if environ[name] else "default"
+        elif from_file.get(name, ("", 0))[0]:
+            origin = f"{dotenv} line {from_file[name][1]}"
+        else:
+            origin = "default"
+        value = getattr(settings, f.name)
+        if f.name in SECRET_FIELDS:
+            shown = "set" if value else "not set"
+        else:
+            shown = shown_url(value) if f.name in URL_FIELDS and value else str(value)
+        out.append(SettingOrigin(f.name, name, shown, origin, f.metadata["description"]))
+    return settings, out
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What ``qa ask`` would use with these settings: reader, endpoint and models."""
+
+    reader: str  # "llm" or "extractive"
+    endpoint: str | None  # shown without credentials; None when no LLM is configured
+    model: str | None
+    judge_model: str | None
+    embedding: str
+
+
+def backend(settings: Settings) -> Backend:
+    """The reader, endpoint and models these settings select (no network, nothing imported)."""
+    if not settings.llm_configured:
+        return Backend("extractive", None, None, None, settings.embedding)
+    endpoint = shown_url(settings.openai_base_url or DEFAULT_BASE_URL)
+    judge = settings.judge_model or settings.model
+    return Backend("llm", endpoint, settings.model, judge, settings.embedding)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from qa.config import Settings
+from qa.config import DEFAULT_BASE_URL, Settings
 from qa.errors import ConfigError, LLMError
 from qa.prompts import load_prompt
 from qa.urls import shown_url
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     import httpx2
     import openai
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local servers (Ollama, llama.cpp) ignore the key, but the client refuses to start without one.
 LOCAL_API_KEY = "not-needed"
 REPAIR_PROMPT = "repair"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from qa.index.notices import NOTICES_FILE
 from qa.ingest.loaders import default_doc_id
 from tests.helpers.seeds import CITATION_KEYS, GLOBAL_NEWS, SEEDS, UNNAMED
 
@@ -63,11 +64,15 @@ def test_ask_offline_cites_the_attendance_span_verified(run_cli, seed_index_dir:
     assert set(cited[0]) == CITATION_KEYS
 
 
-def test_ask_without_llm_says_so_on_stderr_and_prints_citations(run_cli, seed_index_dir: Path):
-    code, out, err = run_cli("ask", "How many US troops remain in Iraq?", "--index", str(seed_index_dir))
+def test_ask_without_llm_says_so_once_per_index_and_prints_citations(run_cli, writable_index: Path):
+    (writable_index / NOTICES_FILE).unlink(missing_ok=True)  # an earlier test may have shown it
+    code, out, err = run_cli("ask", "How many US troops remain in Iraq?", "--index", str(writable_index))
     assert code == 0
     assert "No LLM is configured" in err
     assert "5,000" in out and "[1]" in out
+    code, out, err = run_cli("ask", "How many US troops remain in Iraq?", "--index", str(writable_index))
+    assert code == 0 and "No LLM is configured" not in err and "5,000" in out
+    assert json.loads((writable_index / NOTICES_FILE).read_text(encoding="utf-8")) == ["no-llm"]
 
 
 def test_search_json_contract(run_cli, seed_index_dir: Path):
@@ -126,6 +131,6 @@ def test_errors_are_one_line_with_exit_1(run_cli, seed_index_dir: Path, tmp_path
 
 def test_usage_errors_exit_2(run_cli):
     code, _, err = run_cli("ask")
-    assert code == 2 and "Missing argument 'question'" in err
+    assert code == 2 and "Missing argument 'QUESTION" in err
     code, _, err = run_cli("search", "   ")
     assert code == 2 and "must not be empty" in err

@@ -22,7 +22,7 @@ from qa.answer.ask import Reader, ask
 from qa.answer.extractive import ExtractiveReader
 from qa.answer.judge import Judge
 from qa.answer.llm import LLMReader
-from qa.config import Settings
+from qa.config import DEFAULT_BASE_URL, Settings
 from qa.errors import ConfigError, LLMError, QAError
 from qa.evaluation.claimset import ClaimSetReport, score_claim_set
 from qa.evaluation.questions import DEFAULT_SET, Question, gold_spans, load_questions, set_articles
@@ -49,7 +49,7 @@ from qa.evaluation.simulated import (
 from qa.index.corpus import Corpus
 from qa.index.embedding import Embedder, load_embedder
 from qa.ingest.pipeline import ingest
-from qa.openai_client import DEFAULT_BASE_URL, make_client
+from qa.openai_client import make_client
 from qa.urls import shown_url
 
 ReaderKind = Literal["simulated", "extractive", "live", "replay"]

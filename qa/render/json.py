@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from qa.briefing.model import Briefing, Selection, Story
+from qa.config import Backend, SettingOrigin
 from qa.render.common import CitationNumbers
 from qa.types import Answer, Citation, Claim, Hit, SourceInfo
 
@@ -139,3 +140,9 @@ def article_json(view: ArticleView) -> dict[str, Any]:
         "chunks": [{"start": s, "end": e} for s, e in view.chunks],
         "left_out": [{"start": s, "end": e} for s, e in view.left_out],
     }
+
+
+def config_json(origins: Sequence[SettingOrigin], chosen: Backend) -> dict[str, Any]:
+    """``qa config --json``: every setting with its origin, and the backend they select."""
+    settings = [{"name": o.env, "value": o.value, "origin": o.origin} for o in origins]
+    return {"settings": settings, **asdict(chosen)}

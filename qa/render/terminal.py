@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer.claims import without_markers
 from qa.briefing.model import Briefing, Story
+from qa.config import Backend, SettingOrigin
 from qa.render.common import (
     UNSUPPORTED,
     UNSUPPORTED_MARK,
@@ -18,9 +20,11 @@ from qa.render.common import (
     span_ref,
     story_line,
 )
-from qa.types import Answer, Citation, Hit, SourceInfo
+from qa.types import Answer, Citation, Hit
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from qa.answer.spans import ArticleView
 
 # Article text and file names are untrusted: control characters in them (terminal escape
@@ -31,6 +35,23 @@ C1_CONTROL = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 controls itself
 
 NOT_AN_ANSWER = "The closest passages (they do not answer the question):"
 CLOSEST_SHOWN = 3
+WIDTH = 80  # when stdout is not a terminal; on one, the CLI passes the terminal's width
+
+
+def fill(text: str, width: int = WIDTH, indent: str = "", first: str | None = None) -> str:
+    """Wrap ``text`` to ``width``, each line of it on its own, never breaking a word.
+
+    A span reference (``as-5617-center:0-238``) or a URL is one word with hyphens in it: neither
+    hyphens nor long words are broken, so it stays whole on one line (longer than ``width`` if it must).
+    """
+    wrapper = textwrap.TextWrapper(
+        width=max(width, 20),
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(wrapper.fill(line) if line.strip() else "" for line in text.split("\n"))
 
 
 def terminal_safe(text: str) -> str:
@@ -38,11 +59,11 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n"))
 
 
-def citation_text(number: int, c: Citation) -> str:
+def citation_text(number: int, c: Citation, width: int = WIDTH) -> str:
     """One citation block: marker, outlet and title, span reference, and the quote."""
-    head = f"[{number}] {source_label(c.outlet, c.title, c.doc_id)} ({span_ref(c)})"
+    head = fill(f"[{number}] {source_label(c.outlet, c.title, c.doc_id)} ({span_ref(c)})", width, "    ", "")
     flag = "" if c.verified else f"\n    {UNVERIFIED}"
-    quote = textwrap.fill(f"“{highlighted(c)}”", width=96, initial_indent="    ", subsequent_indent="    ")
+    quote = fill(f"“{highlighted(c)}”", width, "    ")
     return f"{head}{flag}\n{quote}"
 
 
@@ -67,29 +88,28 @@ def marked_answer(answer: Answer) -> str:
     return text
 
 
-def claim_notes(answer: Answer) -> list[str]:
+def claim_notes(answer: Answer, width: int = WIDTH) -> list[str]:
     """The problems of unsupported claims, figures worked out rather than quoted, and judge verdicts."""
     lines = []
     unsupported = [c for c in answer.claims if not c.supported]
     if unsupported:
         lines.append(f"{UNSUPPORTED}: {len(unsupported)} claim(s) not backed by what they cite")
         for c in unsupported:
-            lines.append(_wrapped(f"{UNSUPPORTED_MARK} “{without_markers(c.text)}”", "  "))
-            lines += [_wrapped(f"- {problem}", "      ", "    ") for problem in c.problems]
+            lines.append(_wrapped(f"{UNSUPPORTED_MARK} “{without_markers(c.text)}”", width, "  "))
+            lines += [_wrapped(f"- {problem}", width, "      ", "    ") for problem in c.problems]
     derived = [(c, d) for c in answer.claims for d in c.derived]
     if derived:
         lines.append("DERIVED: figures worked out from the cited text, not stated in it")
-        lines += [_wrapped(f"- {d}  (in “{without_markers(c.text)}”)", "  ") for c, d in derived]
+        lines += [_wrapped(f"- {d}  (in “{without_markers(c.text)}”)", width, "  ") for c, d in derived]
     judged = [c for c in answer.claims if c.judge is not None and c.judge != "entailed"]
     if judged:
         lines.append("JUDGE: claims the judge model did not find entailed by their cited text")
-        lines += [_wrapped(f"- {c.judge}: “{without_markers(c.text)}”", "  ") for c in judged]
+        lines += [_wrapped(f"- {c.judge}: “{without_markers(c.text)}”", width, "  ") for c in judged]
     return lines
 
 
-def _wrapped(text: str, indent: str, first: str | None = None) -> str:
-    start = indent if first is None else first
-    return textwrap.fill(text, width=100, initial_indent=start, subsequent_indent=indent + "  ")
+def _wrapped(text: str, width: int, indent: str, first: str | None = None) -> str:
+    return fill(" ".join(text.split()), width, indent + "  ", indent if first is None else first)
 
 
 def repair_notice(repair: tuple[int, int]) -> str:
@@ -101,19 +121,19 @@ def repair_notice(repair: tuple[int, int]) -> str:
     return head + "the reply was no better, so the first one is kept."
 
 
-def answer_text(answer: Answer) -> str:
+def answer_text(answer: Answer, width: int = WIDTH) -> str:
     """The answer with its [n] markers and [!] flags, the claims' problems, then each citation."""
-    lines = [textwrap.fill(marked_answer(answer), width=100), ""]
-    notes = claim_notes(answer)
+    lines = [fill(marked_answer(answer), width), ""]
+    notes = claim_notes(answer, width)
     lines += [*notes, ""] if notes else []
-    lines += [citation_text(n, c) for n, c in enumerate(answer.citations, start=1)]
+    lines += [citation_text(n, c, width) for n, c in enumerate(answer.citations, start=1)]
     if answer.status == "not_found" and answer.retrieved:
-        lines += [NOT_AN_ANSWER, search_text(answer.retrieved[:CLOSEST_SHOWN])]
+        lines += [NOT_AN_ANSWER, search_text(answer.retrieved[:CLOSEST_SHOWN], width)]
     lines.append(f"\n(reader: {answer.backend}; {len(answer.retrieved)} passages retrieved)")
     return "\n".join(lines).rstrip()
 
 
-def search_text(hits: Sequence[Hit]) -> str:
+def search_text(hits: Sequence[Hit], width: int = WIDTH) -> str:
     """Ranked hits with their span references."""
     if not hits:
         return "No matching passages."
@@ -121,38 +141,30 @@ def search_text(hits: Sequence[Hit]) -> str:
     for n, h in enumerate(hits, start=1):
         snippet = textwrap.shorten(" ".join(h.text.split()), width=300, placeholder=" …")
         where = f"{h.doc_id}:{h.start}-{h.end}, score {h.score:.4f}"
-        blocks.append(f"{n}. {source_label(h.outlet, h.title, h.doc_id)} ({where})\n   {snippet}")
+        head = fill(f"{n}. {source_label(h.outlet, h.title, h.doc_id)} ({where})", width, "   ", "")
+        blocks.append(f"{head}\n{fill(snippet, width, '   ')}")
     return "\n".join(blocks)
 
 
-def sources_text(sources: Sequence[SourceInfo]) -> str:
-    """One line per indexed article."""
-    if not sources:
-        return "The index is empty."
-    rows = [
-        f"{s.doc_id}  {s.outlet or '-'}  {s.published or '-'}  {s.chunks} chunks  {s.chars} chars  "
-        f"{s.title or s.source}"
-        for s in sources
-    ]
-    return "\n".join(rows) + f"\n{len(sources)} article(s)"
-
-
-def stories_text(stories: Sequence[Story]) -> str:
+def stories_text(stories: Sequence[Story], width: int = WIDTH) -> str:
     """One line per story of the index, largest first."""
     if not stories:
         return "The index is empty."
-    lines = [story_line(s) for s in stories]
+    lines = [fill(story_line(s), width, "   ", "") for s in stories]
     return "\n".join(lines) + f"\n{len(stories)} story(ies); brief one with `qa summarize --story N`."
 
 
-def briefing_text(b: Briefing) -> str:
+def briefing_text(b: Briefing, width: int = WIDTH) -> str:
     """The briefing as plain text, wrapped for a terminal."""
     out = []
-    for line in briefing_lines(b, markdown=False, citation=citation_text):
+    citation = functools.partial(citation_text, width=width)
+    for line in briefing_lines(b, markdown=False, citation=citation):
         if line.startswith("  - "):
-            out.append(textwrap.fill(line[4:], width=100, initial_indent="  - ", subsequent_indent="    "))
+            out.append(fill(line[4:], width, "    ", "  - "))
+        elif "\n" in line:
+            out.append(line)  # a citation block, already wrapped
         else:
-            out.append(line)
+            out.append(fill(line, width, "  ", ""))
     return "\n".join(out).rstrip()
 
 
@@ -175,3 +187,41 @@ def article_text(view: ArticleView) -> str:
         lines.append(LEFT_OUT + body.strip() if first in starts and body.strip() else body)
         pos += len(line)
     return "\n".join(head) + "\n\n" + "\n".join(lines)
+
+
+def config_text(origins: Sequence[SettingOrigin], chosen: Backend) -> str:
+    """Every setting, its value and where it came from; then the reader, endpoint and models it selects."""
+    width = max(len(o.env) for o in origins)
+    value_width = min(36, max(len(o.value) for o in origins))
+    lines = [f"{o.env:<{width}}  {o.value or '(empty)':<{value_width}}  {o.origin}" for o in origins]
+    if chosen.reader == "llm":
+        lines += [
+            "",
+            f"reader: LLM, model {chosen.model} at {chosen.endpoint}",
+            f"judge (qa ask --judge): {chosen.judge_model}",
+        ]
+    else:
+        lines += ["", "reader: extractive (no LLM configured: OPENAI_API_KEY and OPENAI_BASE_URL are unset)"]
+    lines.append(f"embedding: {chosen.embedding}")
+    return "\n".join(lines)
+
+
+# What colour marks on a terminal: citation markers, the flags of a failed check, the span `qa show`
+# prints between » and «, and the answering phrase of a quote between « and ».
+_STYLES = (
+    (r"\[\d+\]", "bold cyan"),
+    (r"\[!\]|UNSUPPORTED\b[^\n]*|UNVERIFIED\b[^\n]*", "bold red"),
+    (r"»[^«]*«", "bold yellow"),
+    (r"«[^»\n]*»", "bold"),
+    (r"^\[left out\] ", "dim"),
+)
+
+
+def styled(text: str) -> Text:
+    """``text`` (already safe and wrapped) as a rich Text with qa's colours; its characters unchanged."""
+    from rich.text import Text
+
+    out = Text(text)
+    for pattern, style in _STYLES:
+        out.highlight_regex(re.compile(pattern, re.MULTILINE), style=style)
+    return out
