@@ -566,7 +566,7 @@ def show(
     if ":" not in ref:
         with Corpus(_settings(out.index)) as corpus:
             whole = show_article(corpus, ref.strip())
-        _emit(out.as_json, article_json(whole), article_text(whole))
+        _emit(out.as_json, article_json(whole), article_text(whole, _width()))
         return
     with Corpus(_settings(out.index)) as corpus:
         view = run_show(corpus, ref)

@@ -113,6 +113,9 @@ def test_show_doc_id_prints_the_article_with_its_left_out_lines_marked(run_cli, 
     assert code == 0 and out.startswith("Global News — Iraqi lawmakers pass resolution")
     assert "\n[left out] Story continues below advertisement\n" in out
     assert "\nIt is not binding on the government but is likely to be taken up" in out
+    assert max(len(line) for line in out.splitlines()) <= 80  # wrapped to 80 when piped
+    # A left-out line keeps its mark on every line it wraps to.
+    assert "[left out] Click to play video 'Iraq parliament votes to expel foreign troops\n[left out] " in out
 
 
 def test_errors_are_one_line_with_exit_1(run_cli, seed_index_dir: Path, tmp_path: Path):

@@ -16,6 +16,8 @@ import termios
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.render.terminal import fill
 from tests.helpers.seeds import GLOBAL_NEWS, ROOT, SEEDS, UNNAMED
@@ -105,6 +107,31 @@ def test_show_colours_the_cited_span(seed_index_dir: Path):
     assert "\x1b[1;33m»168 lawmakers present«\x1b[0m" in out
 
 
+def test_show_doc_id_dims_every_left_out_line_at_60_columns(seed_index_dir: Path):
+    code, out, err = run_in_pty("show", GLOBAL_NEWS, "--index", str(seed_index_dir), columns=60)
+    assert code == 0, err
+    lines = out.replace("\r\n", "\n").split("\n")
+    marked = [line for line in lines if "[left out]" in line and "are in no chunk" not in line]
+    assert len(marked) > 20 and all(line.startswith("\x1b[2m[left out] ") for line in marked)
+    assert max(len(ANSI.sub("", line)) for line in lines) <= 60
+    kept = [line for line in lines if line.startswith("It is not binding")]
+    assert kept and "\x1b[2m" not in kept[0]
+
+
+def test_a_long_doc_id_is_never_cut_in_the_sources_table():
+    from qa.render.tables import sources_table
+    from qa.types import SourceInfo
+
+    doc_id = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856-4e5d0496"
+    title = "Google Stadia, Microsoft xCloud, Apple Arcade: So Many Ways to Play and Pay"
+    row = SourceInfo(doc_id, "http://x/a.html", title, "WSJ", "2019-11-19", "", 1, 603, "s")
+    table = sources_table([row], 80)
+    rows = table.splitlines()[2:-1]
+    assert rows[0].startswith(doc_id + " ")
+    words = rows[0].split()[1:] + [w for line in rows[1:] for w in line.split()]
+    assert " ".join(words) == title  # every word of the title, none cut
+
+
 @pytest.mark.parametrize("columns", [60, 100])
 def test_sources_is_a_table_that_fits(seed_index_dir: Path, columns: int):
     code, out, err = run_in_pty("sources", "--index", str(seed_index_dir), columns=columns)
@@ -158,3 +185,32 @@ def test_quiet_silences_notices_but_not_errors(run_cli, writable_index: Path, tm
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
     code, _, err = run_cli("-q", "ingest", str(tmp_path / "bad.txt"), "--index", str(writable_index))
     assert code == 1 and "error:" in err and "bad.txt" in err
+
+
+_WORDS = st.sampled_from("alpha beta gamma delta epsilon zeta omicron lambda sigma tau".split())
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(8, 80), st.lists(_WORDS, min_size=1, max_size=14), st.lists(_WORDS, max_size=3)
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.integers(40, 140),
+)
+def test_the_sources_table_never_cuts_an_id_or_a_title_word(rows: list, width: int) -> None:
+    """Whatever the width, every doc_id is whole and every word of every title is there, uncut."""
+    from qa.render.tables import sources_table
+    from qa.types import SourceInfo
+
+    infos = [
+        SourceInfo("d" * n + str(k), "x", " ".join(t), " ".join(o), "2019-01-01", "", 1, 603, "s")
+        for k, (n, t, o) in enumerate(rows)
+    ]
+    words = sources_table(infos, width).split()
+    for info in infos:
+        assert info.doc_id in words
+        assert all(w in words for w in info.title.split())

@@ -171,8 +171,9 @@ def briefing_text(b: Briefing, width: int = WIDTH) -> str:
 LEFT_OUT = "[left out] "
 
 
-def article_text(view: ArticleView) -> str:
-    """An article as indexed, with each line no chunk covers prefixed (it can be neither found nor cited)."""
+def article_text(view: ArticleView, width: int = WIDTH) -> str:
+    """An article as indexed, wrapped to ``width``, each line no chunk covers prefixed on every line it
+    wraps to (it can be neither found nor cited)."""
     head = [source_label(view.outlet, view.title, view.doc_id)]
     fields = (("published", view.published), ("url", view.url))
     head += [f"{name}: {value}" for name, value in fields if value]
@@ -184,9 +185,10 @@ def article_text(view: ArticleView) -> str:
     for line in view.text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         first = pos + len(body) - len(body.lstrip())
-        lines.append(LEFT_OUT + body.strip() if first in starts and body.strip() else body)
+        left_out = first in starts and body.strip()
+        lines.append(fill(body.strip(), width, LEFT_OUT) if left_out else fill(body, width))
         pos += len(line)
-    return "\n".join(head) + "\n\n" + "\n".join(lines)
+    return "\n".join(fill(h, width, "  ", first="") for h in head) + "\n\n" + "\n".join(lines)
 
 
 def config_text(origins: Sequence[SettingOrigin], chosen: Backend) -> str:
@@ -213,7 +215,7 @@ _STYLES = (
     (r"\[!\]|UNSUPPORTED\b[^\n]*|UNVERIFIED\b[^\n]*", "bold red"),
     (r"»[^«]*«", "bold yellow"),
     (r"«[^»\n]*»", "bold"),
-    (r"^\[left out\] ", "dim"),
+    (r"^\[left out\] [^\n]*", "dim"),
 )
 
 
