@@ -898,7 +898,11 @@ def config(
     _secret = settings.openai_api_key.strip()
     for warning in warnings:
         notice(f"warning: {warning}")
-    _emit(out.as_json, config_json(origins, backend(settings)), config_text(origins, backend(settings)))
+    _emit(
+        out.as_json,
+        config_json(origins, backend(settings)),
+        config_text(origins, backend(settings), _width()),
+    )
 
 
 def main() -> None:

@@ -191,11 +191,11 @@ def article_text(view: ArticleView, width: int = WIDTH) -> str:
     return "\n".join(fill(h, width, "  ", first="") for h in head) + "\n\n" + "\n".join(lines)
 
 
-def config_text(origins: Sequence[SettingOrigin], chosen: Backend) -> str:
+def config_text(origins: Sequence[SettingOrigin], chosen: Backend, width: int = WIDTH) -> str:
     """Every setting, its value and where it came from; then the reader, endpoint and models it selects."""
-    width = max(len(o.env) for o in origins)
+    name_width = max(len(o.env) for o in origins)
     value_width = min(36, max(len(o.value) for o in origins))
-    lines = [f"{o.env:<{width}}  {o.value or '(empty)':<{value_width}}  {o.origin}" for o in origins]
+    lines = [f"{o.env:<{name_width}}  {o.value or '(empty)':<{value_width}}  {o.origin}" for o in origins]
     if chosen.reader == "llm":
         lines += [
             "",
@@ -205,7 +205,10 @@ def config_text(origins: Sequence[SettingOrigin], chosen: Backend) -> str:
     else:
         lines += ["", "reader: extractive (no LLM configured: OPENAI_API_KEY and OPENAI_BASE_URL are unset)"]
     lines.append(f"embedding: {chosen.embedding}")
-    return "\n".join(lines)
+    settings_rows = len(origins)  # the table's rows stay one line each; the sentences below wrap
+    return "\n".join(
+        lines[:settings_rows] + [fill(line, width, "  ", first="") for line in lines[settings_rows:]]
+    )
 
 
 # What colour marks on a terminal: citation markers, the flags of a failed check, the span `qa show`
