@@ -214,7 +214,7 @@ def test_supported_claims_and_faults_caught_gate():
 
 
 def test_min_accepts_the_claim_metrics(run_cli):
-    from qa.cli import _thresholds
+    from qa.cli.evaluate import _thresholds
 
     assert _thresholds(["supported_claims=0.9", "faults_caught=1"]) == {
         "supported_claims": 0.9,
