@@ -144,5 +144,5 @@ def test_root_help_offers_global_options_and_completion():
     for option in ("--index", "--json", "--format", "--version", "--install-completion"):
         assert option in text, option
     # Completion's own script is typer's: the shell function drives `_QA_COMPLETE`.
-    script = _qa("--show-completion", "bash").stdout
-    assert "_QA_COMPLETE" in script
+    shown = _qa("--show-completion", "bash")
+    assert "_QA_COMPLETE" in shown.stdout, (shown.returncode, shown.stderr[-500:])
