@@ -6,6 +6,7 @@ simulated model keeps its own on purpose: see :mod:`qa.evaluation.simulated`.)""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Typographic characters and what they fold to: curly quotes, primes, dashes, minus, ellipsis.
 # Only characters that models and editors routinely swap belong here; every comparison of a quote
@@ -85,6 +86,20 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 # splits "is..." truncations and "D-W.Va., said"), both give exact offsets once pysbd's trailing whitespace is
 # trimmed, and this one is about two orders of magnitude faster. Figures and method: bench/RESULTS.md §8; the
 # judged cases, bench/data/sentence_boundaries.jsonl, are pinned by tests/test_sentence_boundaries.py.
+def line_spans(text: str, start: int = 0, strip: bool = False) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``text`` from ``start``, its line break left out (str.splitlines' lines);
+    ``strip``: its leading and trailing whitespace too (a blank line is then an empty span)."""
+    pos = start
+    for line in text[start:].splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if strip:
+            lead = len(body) - len(body.lstrip())
+            yield (pos + lead, pos + lead) if lead == len(body) else (pos + lead, pos + len(body.rstrip()))
+        else:
+            yield pos, pos + len(body)
+        pos += len(line)
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Return (start, end) offsets of the sentences in ``text[start:end]``, split also at line breaks."""
     end = len(text) if end is None else end

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qa.errors import SpanError
 from qa.index.corpus import Corpus
-from qa.text import split_sentences
+from qa.text import line_spans, split_sentences
 
 _REF = re.compile(r"^(?P<doc>[^:\s]+):(?P<start>\d+)-(?P<end>\d+)$")
 
@@ -126,15 +126,8 @@ def uncovered_lines(text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple
             covered[-1] = (covered[-1][0], max(covered[-1][1], end))
         else:
             covered.append((start, end))
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        lead = len(body) - len(body.lstrip())
-        start, end = pos + lead, pos + len(body.rstrip())
-        pos += len(line)
-        if start >= end:
-            continue
-        if not any(s <= start and end <= e for s, e in covered):
-            out.append((start, end))
-    return out
+    return [
+        (start, end)
+        for start, end in line_spans(text, strip=True)
+        if start < end and not any(s <= start and end <= e for s, e in covered)
+    ]

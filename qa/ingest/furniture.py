@@ -6,8 +6,8 @@ They are found by offset and left out of the chunks; the article text itself is 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
+from qa.text import line_spans
 from qa.types import Article
 
 # Lines that are page furniture, not reporting. Matched per line; the text itself is never edited.
@@ -45,13 +45,6 @@ def is_furniture_text(line: str) -> bool:
     return bool(_FURNITURE.match(line))
 
 
-def _lines(text: str, start: int) -> Iterator[tuple[int, int]]:
-    pos = start
-    for line in text[start:].splitlines(keepends=True):
-        yield pos, pos + len(line.rstrip("\r\n"))
-        pos += len(line)
-
-
 def _reporting_shape(line: str) -> bool:
     """A line that is reporting by its shape alone, whatever its punctuation."""
     return bool(
@@ -68,7 +61,7 @@ def furniture_lines(article: Article) -> list[tuple[int, int]]:
     before its paragraph, a list item, a score, a dateline) is reporting, and is kept.
     """
     text = article.text
-    lines = [(s, e, text[s:e].strip()) for s, e in _lines(text, article.body_start)]
+    lines = [(s, e, text[s:e].strip()) for s, e in line_spans(text, article.body_start)]
     lines = [(s, e, line) for s, e, line in lines if line]
     captions: set[str] = set()
     # A line that may be a link headline: not a pattern, not in a reporting shape.

@@ -20,6 +20,7 @@ from qa.render.common import (
     span_ref,
     story_line,
 )
+from qa.text import line_spans
 from qa.types import Answer, Citation, Hit
 
 if TYPE_CHECKING:
@@ -180,14 +181,13 @@ def article_text(view: ArticleView, width: int = WIDTH) -> str:
     head.append(f"source: {view.source}")
     if view.left_out:
         head.append(f"{len(view.left_out)} line(s) marked {LEFT_OUT.strip()} are in no chunk.")
-    starts = {start for start, _ in view.left_out}
-    lines, pos = [], 0
-    for line in view.text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        first = pos + len(body) - len(body.lstrip())
-        left_out = first in starts and body.strip()
-        lines.append(fill(body.strip(), width, LEFT_OUT) if left_out else fill(body, width))
-        pos += len(line)
+    left_out = set(view.left_out)  # stripped line spans, as line_spans(strip=True) gives them
+    lines = []
+    for line, words in zip(line_spans(view.text), line_spans(view.text, strip=True), strict=True):
+        if words in left_out:
+            lines.append(fill(view.text[words[0] : words[1]], width, LEFT_OUT))
+        else:
+            lines.append(fill(view.text[line[0] : line[1]], width))
     return "\n".join(fill(h, width, "  ", first="") for h in head) + "\n\n" + "\n".join(lines)
 
 
