@@ -220,6 +220,7 @@ class _Picking:
         self.per_outlet: Counter[str] = Counter()
         self.used = 0
         self.covered: set[tuple[str, float]] = set()
+        self.said: set[str] = set()  # the content words of the picks, for the novel pass
 
     def _members(self, i: int) -> list[int]:
         return [self.joined[i], i] if i in self.joined else [i]
@@ -240,9 +241,8 @@ class _Picking:
 
     def _novelty(self, members: list[int]) -> float:
         """The share of the members' content words that no picked sentence has."""
-        have = set().union(*(content_terms(self.pool.sentences[j].text) for j in self.chosen))
         own = set().union(*(content_terms(self.pool.sentences[m].text) for m in members))
-        return len(own - have) / len(own) if own else 0.0
+        return len(own - self.said) / len(own) if own else 0.0
 
     def take(self, i: int) -> None:
         for m in self._members(i):
@@ -251,6 +251,7 @@ class _Picking:
             self.chosen.append(m)
             self.per_outlet[self.pool.sentences[m].outlet] += 1
             self.covered |= _figures_of(self.pool.sentences[m])
+            self.said |= content_terms(self.pool.sentences[m].text)
             self.used += _words(self.pool.sentences[m])
 
     def fill(self, candidates: list[int], strict: bool = True, novel: bool = False) -> None:

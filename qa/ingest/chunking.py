@@ -28,7 +28,8 @@ def chunk_article(article: Article, chunk_size: int = 700, chunk_overlap: int = 
         pieces = [p for p in splitter.split_text(text[block_start:block_end]) if p]
         starts = place(text, pieces, block_start, block_end, chunk_overlap)
         if starts is None:
-            raise AssertionError(f"chunks of {article.doc_id} not found in its text: {pieces[0][:60]!r}")
+            block = text[block_start:block_end]
+            raise AssertionError(f"chunks of {article.doc_id} not found in its text: {block[:60]!r}")
         for piece, start in zip(pieces, starts, strict=True):
             end = start + len(piece)
             assert text[start:end] == piece

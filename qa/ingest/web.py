@@ -53,10 +53,12 @@ def fetch_articles(
             items.append(WebItem(result.url, error=f"{result.url}: {result.reason}"))
         elif result.not_modified:
             items.append(WebItem(result.url, unchanged=stored[result.url][0]))
-        elif is_feed(result.body, result.content_type) and not follow_feeds:
+        elif not is_feed(result.body, result.content_type):
+            items.append(page_item(snapshot_of(result), result.text))
+        elif not follow_feeds:
             # Feeds list articles; a feed listed by a feed is not followed (no chains, no cycles).
             items.append(WebItem(result.url, error=f"{result.url}: a feed listed by a feed is not followed"))
-        elif is_feed(result.body, result.content_type):
+        else:
             try:
                 links = feed_links(result.body, result.final_url, feed_limit)
             except LoadError as exc:
@@ -65,8 +67,6 @@ def fetch_articles(
             if not links:
                 items.append(WebItem(result.url, error=f"{result.url}: the feed lists no articles"))
             from_feeds.extend(link for link in links if link not in urls)
-        else:
-            items.append(page_item(snapshot_of(result), result.text))
     if from_feeds:
         items += fetch_articles(list(dict.fromkeys(from_feeds)), settings, stored, None, on_progress, False)
     return items
