@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.errors import SpanError
@@ -116,6 +117,17 @@ def show_article(corpus: Corpus, doc_id: str) -> ArticleView:
         spans,
         tuple(uncovered_lines(article.text, spans)),
     )
+
+
+def article_views(corpus: Corpus, doc_ids: Iterable[str]) -> dict[str, ArticleView]:
+    """Each named article as :func:`show_article` gives it, once each (an id not in the index is left out)."""
+    views = {}
+    for doc_id in dict.fromkeys(doc_ids):
+        try:
+            views[doc_id] = show_article(corpus, doc_id)
+        except SpanError:
+            continue  # removed since it was cited, by another process: the page lists its quote only
+    return views
 
 
 def uncovered_lines(text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:

@@ -117,6 +117,21 @@ KOpt = Annotated[
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors and warnings still print).")
 ]
+OutputFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        dir_okay=False,
+        help="Write the output to FILE instead of stdout, and print FILE's path.",
+        show_default=False,
+    ),
+]
+OpenOpt = Annotated[
+    bool,
+    typer.Option("--open", help="Open the HTML page in the system's browser (--format html is implied)."),
+]
 OfflineOpt = Annotated[
     bool, typer.Option("--offline", help="Use the extractive reader even if an LLM is configured.")
 ]
@@ -295,10 +310,30 @@ def _width() -> int:
     return shutil.get_terminal_size((80, 24)).columns if _on_terminal() else 80
 
 
-def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
-    if as_json:
-        dumped = json.dumps(document, ensure_ascii=False, indent=2)
-        typer.echo(C1_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped))  # the same JSON value
+def _json_text(document: dict[str, Any]) -> str:
+    dumped = json.dumps(document, ensure_ascii=False, indent=2)
+    return C1_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)  # the same JSON value
+
+
+def _write(path: Path, content: str) -> None:
+    """Write a whole file or none of it: a failed run never leaves half a page where the last one was."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # beside it, so the rename is atomic
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(content if content.endswith("\n") else content + "\n")
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise QAError(f"cannot write {path}: {e.strerror or e}") from e
+
+
+def _emit(as_json: bool, document: dict[str, Any], text: str, to: Path | None = None) -> None:
+    if to is not None:
+        _write(to, _json_text(document) if as_json else text)
+        typer.echo(str(to))
+    elif as_json:
+        typer.echo(_json_text(document))
     elif _on_terminal() and not os.environ.get("NO_COLOR"):
         from rich.console import Console
 
@@ -308,3 +343,31 @@ def _emit(as_json: bool, document: dict[str, Any], text: str) -> None:
         Console(soft_wrap=True, highlight=False, markup=False, emoji=False).print(styled(terminal_safe(text)))
     else:
         typer.echo(terminal_safe(text))
+
+
+def _emit_page(page: str, to: Path | None, open_page: bool) -> None:
+    """Print an HTML page, or write it to ``to`` (a new temporary file for --open) and print the path."""
+    if to is None and not open_page:
+        # Raw on a pipe or in a file, so the page's text is the articles' text; safe on a terminal.
+        typer.echo(terminal_safe(page) if _on_terminal() else page)
+        return
+    if to is None:
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="qa-", suffix=".html")
+        os.close(fd)
+        to = Path(name)
+    _write(to, page)
+    typer.echo(str(to))
+    if open_page:
+        import webbrowser
+
+        if not webbrowser.open(to.resolve().as_uri()):
+            notice(f"warning: no browser found to open {to}; open it by hand.")
+
+
+def _page_format(output_format: str | None, open_page: bool) -> str | None:
+    """--open means an HTML page: it implies --format html and refuses another format."""
+    if open_page and output_format not in (None, "html"):
+        raise typer.BadParameter(f"--open opens an HTML page, not {output_format}.", param_hint="--open")
+    return "html" if open_page else output_format

@@ -12,10 +12,14 @@ from qa.cli._app import (
     JsonOpt,
     KOpt,
     OfflineOpt,
+    OpenOpt,
+    OutputFileOpt,
     QuietOpt,
     _emit,
+    _emit_page,
     _not_blank,
     _output,
+    _page_format,
     _question,
     _settings,
     _width,
@@ -47,7 +51,7 @@ def search(
     _emit(out.as_json, search_json(query, hits), search_text(hits, _width()))
 
 
-@command(example="qa ask How many lawmakers attended the session")
+@command(example="qa ask How many lawmakers attended the session --format html -o answer.html")
 def ask(
     ctx: typer.Context,
     words: Annotated[
@@ -60,7 +64,18 @@ def ask(
     offline: OfflineOpt = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
-    output_format: FormatOpt = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="text (default), json, or html: one self-contained page with each cited span highlighted "
+            "in its article.",
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputFileOpt = None,
+    open_page: OpenOpt = False,
     quiet: QuietOpt = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any claim is not supported by what it cites.")
@@ -81,14 +96,23 @@ def ask(
     from qa.render.json import answer_json
     from qa.render.terminal import answer_text, repair_notice
 
-    out = _output(ctx, index, as_json, output_format, quiet=quiet)
+    chosen = _page_format(output_format, open_page)
+    out = _output(ctx, index, as_json, chosen, formats=("text", "json", "html"), quiet=quiet)
     question = _question(words)
     settings = _settings(out.index)
     with Corpus(settings) as corpus:
         reader = make_reader(corpus, offline, notice)
         answer = run_ask(corpus, question, reader, k or settings.k, make_judge(corpus) if judge else None)
+        if out.output_format == "html":
+            from qa.answer.spans import article_views
+            from qa.render.html import answer_html
+
+            page = answer_html(answer, article_views(corpus, (c.doc_id for c in answer.citations)))
     if answer.repair is not None:
         notice(repair_notice(answer.repair))
-    _emit(out.as_json, answer_json(answer), answer_text(answer, _width()))
+    if out.output_format == "html":
+        _emit_page(page, output, open_page)
+    else:
+        _emit(out.as_json, answer_json(answer), answer_text(answer, 80 if output else _width()), output)
     if strict and not answer.supported:
         raise typer.Exit(1)

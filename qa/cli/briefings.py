@@ -11,9 +11,13 @@ from qa.cli._app import (
     IndexOpt,
     JsonOpt,
     OfflineOpt,
+    OpenOpt,
+    OutputFileOpt,
     QuietOpt,
     _emit,
+    _emit_page,
     _output,
+    _page_format,
     _settings,
     _width,
     command,
@@ -42,7 +46,7 @@ def stories(
     _emit(out.as_json, {"stories": stories_json(found)}, stories_text(found, _width()))
 
 
-@command(example="qa summarize --story 1 --words 150 --format text")
+@command(example="qa summarize --story 1 --words 150 --format html -o briefing.html")
 def summarize(
     ctx: typer.Context,
     topic: Annotated[
@@ -77,8 +81,16 @@ def summarize(
     offline: OfflineOpt = False,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", metavar="FORMAT", help="text (default), md or json.", show_default=False),
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="text (default), md, json, or html: one self-contained page with the briefed articles "
+            "side by side and each cited span highlighted.",
+            show_default=False,
+        ),
     ] = None,
+    output: OutputFileOpt = None,
+    open_page: OpenOpt = False,
     index: IndexOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -90,15 +102,27 @@ def summarize(
     from qa.render.markdown import briefing_markdown
     from qa.render.terminal import briefing_text
 
-    out = _output(ctx, index, as_json, output_format, formats=("text", "md", "json"), quiet=quiet)
+    chosen = _page_format(output_format, open_page)
+    out = _output(ctx, index, as_json, chosen, formats=("text", "md", "json", "html"), quiet=quiet)
     with Corpus(_settings(out.index)) as corpus:
         briefing = run_summarize(corpus, topic, words, offline=offline, on_notice=notice, story=story)
+        if out.output_format == "html":
+            from qa.answer.spans import article_views
+            from qa.render.html import briefed_doc_ids, briefing_html
+
+            page = briefing_html(briefing, article_views(corpus, briefed_doc_ids(briefing)))
     if briefing.dropped:
         notice(
             f"{len(briefing.dropped)} sentence(s) left out of the briefing: their citations did not verify."
         )
+    if out.output_format == "html":
+        _emit_page(page, output, open_page)
+        return
     _emit(
         out.as_json,
         briefing_json(briefing),
-        briefing_markdown(briefing) if out.output_format == "md" else briefing_text(briefing, _width()),
+        briefing_markdown(briefing)
+        if out.output_format == "md"
+        else briefing_text(briefing, 80 if output else _width()),
+        output,
     )
