@@ -33,9 +33,14 @@ OWNERS = {
     "openai": {"qa.openai_client"},
     "chromadb": {"qa.index.vectors"},
     "trafilatura": {"qa.ingest.html"},
+    "jinja2": {"qa.render.html"},
+    "markupsafe": {"qa.render.html", "qa.render.highlight"},
 }
 # What `qa --help` must not pay for.
-HEAVY = ("chromadb", "openai", "onnxruntime", "onnx", "trafilatura", "langchain_text_splitters", "numpy")
+HEAVY = (
+    *("chromadb", "openai", "onnxruntime", "onnx", "trafilatura", "langchain_text_splitters", "numpy"),
+    "jinja2",
+)
 
 
 def _module_name(path: Path) -> str:
