@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -324,7 +325,8 @@ def _write(path: Path, content: str) -> None:
             f.write(content if content.endswith("\n") else content + "\n")
         os.replace(tmp, path)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
         raise QAError(f"cannot write {path}: {e.strerror or e}") from e
 
 

@@ -69,7 +69,7 @@ def wrap(text: str, layers: Iterable[Layer]) -> Markup:
 def _escaped(text: str) -> str:
     # An HTML parser turns a raw CR (and CR LF) into LF; a character reference keeps it, so the page's
     # text stays the article's text at every offset.
-    return escape(text).replace("\r", "&#13;")
+    return str(escape(text)).replace("\r", "&#13;")  # on a str: Markup.replace would escape "&"
 
 
 def _html(text: str, node: _Node) -> Iterable[str]:
