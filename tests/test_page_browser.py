@@ -87,8 +87,11 @@ def _open(browser: Any, path: Path, **context: Any) -> tuple[Any, dict[str, list
     return page, seen
 
 
-IN_VIEW = """el => { const r = el.getBoundingClientRect();
-  return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth; }"""
+# Seen, not only inside the viewport: the point in the middle of its first line is the element itself,
+# not clipped by its outlet's scrolling column nor covered by a sticky heading.
+IN_VIEW = """el => { const r = el.getClientRects()[0];
+  const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+  return hit !== null && el.contains(hit); }"""
 
 
 def test_the_page_loads_nothing_and_its_marks_hold_the_articles_text(
