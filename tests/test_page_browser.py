@@ -80,8 +80,8 @@ def _open(browser: Any, path: Path, **context: Any) -> tuple[Any, dict[str, list
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     # Injected by the browser's debugging protocol, not by the page, so its own CSP does not apply.
     page.add_init_script(
-        "document.addEventListener('securitypolicyviolation',"
-        " e => (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI));"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI));"
     )
     page.goto(path.as_uri(), wait_until="load")
     return page, seen
@@ -128,7 +128,8 @@ def test_a_marker_scrolls_to_its_span_flashes_it_and_the_span_links_back(
     assert not mark.evaluate(IN_VIEW)
     marker.click()
     page.wait_for_function(
-        f"() => {{ const m = document.getElementById('{mark_id}'); return ({IN_VIEW})(m) && m.classList.contains('flash'); }}"
+        f"() => {{ const m = document.getElementById('{mark_id}');"
+        f" return ({IN_VIEW})(m) && m.classList.contains('flash'); }}"
     )
     assert page.evaluate("document.activeElement.id") == mark_id
     assert page.evaluate("location.hash") == f"#{mark_id}"
@@ -168,7 +169,10 @@ def test_without_javascript_the_links_still_reach_the_spans(browser: Any, pages:
 def test_outlets_side_by_side_on_a_wide_screen_stacked_on_a_narrow_one(
     browser: Any, pages: dict[str, Any]
 ) -> None:
-    boxes = "() => [...document.querySelectorAll('section.outlet, section.report')].map(s => s.getBoundingClientRect().toJSON())"
+    boxes = (
+        "() => [...document.querySelectorAll('section.outlet, section.report')]"
+        ".map(s => s.getBoundingClientRect().toJSON())"
+    )
     overflow = "() => document.scrollingElement.scrollWidth - window.innerWidth"
     page, _ = _open(browser, pages["folder"] / "briefing.html")
     report, first, second = page.evaluate(boxes)
@@ -193,10 +197,15 @@ def test_outlets_side_by_side_on_a_wide_screen_stacked_on_a_narrow_one(
 
 CONTRAST = """sel => {
   const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const bg = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
-                     if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; };
+  const linear = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  const lum = c => { const [r, g, b] = rgb(c).map(linear); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const bg = el => {  // the first opaque background from the element up
+    for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c;
+    }
+    return 'rgb(255, 255, 255)';
+  };
   const el = document.querySelector(sel);
   const [a, b] = [lum(getComputedStyle(el).color), lum(bg(el))];
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);

@@ -210,7 +210,7 @@ def _global_options(
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help="text or json for every command; md for summarize.",
+            help="text or json for every command; md for summarize; html for ask and summarize.",
             show_default=False,
         ),
     ] = None,
