@@ -16,6 +16,8 @@ python -m bench.offline_reader  # item 11 alone (~2 min): the offline reader's c
                                 # pooled bench set, merged likewise (or: --only offline)
 python -m bench.briefings       # item 12 alone (~2 min): offline briefings against the AllSides editors'
                                 # roundups, merged likewise (or: --only briefings; skipped without ../shared)
+python -m bench.page            # item 16 alone (~25 s): the HTML page of a 30-article briefing, its size,
+                                # render time and load in headless Chromium, merged likewise (or: --only page)
 python -m bench --quick         # tiny sizes, in-project data only; prints the report (writes
                                 # nothing unless --out)
 python -m bench --only query,retrieval --keep /tmp/qa-bench   # some items; keep the indexes for poking at
@@ -38,7 +40,7 @@ from bench import common, report
 
 ITEMS = (
     *("startup", "embedder", "ingest", "query", "retrieval", "arousal", "sentences", "large", "claims"),
-    *("offline", "briefings", "stories", "fetch", "extraction"),
+    *("offline", "briefings", "stories", "fetch", "extraction", "page"),
 )
 HERE = Path(__file__).resolve().parent
 
@@ -149,6 +151,11 @@ def run_all(work: Path, quick: bool, only: set[str]) -> dict[str, Any]:
         results["extraction"] = extraction.run(work / "extraction") or {
             "skipped": f"the news-html pages are not at {extraction.CORPUS}"
         }
+    if "page" in only:
+        _log("16. the HTML page of a briefing: size, render time, load in headless Chromium")
+        from bench import page
+
+        results["page"] = page.run(work / "page", quick=quick)
     results["load_after"] = common.load_average()
     return results
 

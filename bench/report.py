@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import briefings, extraction, fetch_speed, offline_reader, stories
+from bench import briefings, extraction, fetch_speed, offline_reader, page, stories
 
 NOTES = Path(__file__).resolve().parent / "profile_notes.md"
 
@@ -158,6 +158,8 @@ def _summary(r: dict[str, Any]) -> list[str]:
         rows.append(fetch_speed.summary_row(r["fetch"]))
     if r.get("extraction") and "skipped" not in r["extraction"]:
         rows.append(extraction.summary_row(r["extraction"]))
+    if r.get("page"):
+        rows.append(page.summary_row(r["page"]))
     out = ["| # | figure | measured | reference (same run) | target | result |", "|---|---|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} | {e} | {_verdict(f)} |" for a, b, c, d, e, f in rows]
     return out
@@ -876,6 +878,8 @@ def render(r: dict[str, Any]) -> str:
     if ex:
         body = [f"Skipped: {ex['skipped']}."] if "skipped" in ex else extraction.section(ex)
         out += ["", "## 15. Article text from real web pages", "", *body]
+    if r.get("page"):
+        out += ["", "## 16. The HTML page of a briefing", "", *page.section(r["page"])]
     if NOTES.is_file():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
     return "\n".join(out) + "\n"

@@ -221,6 +221,42 @@ def test_fetch_bench_and_report() -> None:
     assert "## 14. Fetching articles from the web" in text and "| 14 |" in text
 
 
+def test_page_bench_and_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 16 on the in-project sample, 2 rounds; the browser part only where Chromium is."""
+    from bench import page
+
+    result = page.run(tmp_path, quick=True)
+    size, render, browser = result["size"], result["render"], result["browser"]
+    assert result["rounds"] == 2 and len(render["html_rounds_ms"]) == 2
+    assert size["articles"] == 12 and size["bytes"] > size["gzip_bytes"] > 0 and size["article_chars"] > 0
+    assert size["marks"] >= size["spans"] > 0 and result["briefing"]["sentences"] >= 1
+    assert render["html_ms"] > 0 and render["md_ms"] > 0 and render["html_first_ms"] > 0
+    assert result["pass"] is None  # the target is judged on the corpus's 30-article page only
+    if "skipped" in browser:
+        assert result["open_ok"] is None and browser["skipped"] == page.browser_missing()
+    else:
+        assert browser["page"]["load_ms"] > 0 and browser["reference"]["load_ms"] > 0
+        assert browser["dom"] == [size["articles"], size["marks"]]
+        assert browser["other_requests"] == [] and browser["console_errors"] == []
+        assert isinstance(result["open_ok"], bool)
+    text = report.render(
+        {"machine": common.machine(), "command": "pytest", "date": "today", "minutes": 0.1, "page": result}
+    )
+    assert "## 16. The HTML page of a briefing" in text and "| 16 |" in text and "12 `<article>`" in text
+    monkeypatch.setattr(page, "CHROMIUM", tmp_path / "no-chromium")
+    assert page.browser_missing() == f"no Chromium at {tmp_path / 'no-chromium'}"
+    skipped = report.render(
+        {
+            "machine": common.machine(),
+            "command": "pytest",
+            "date": "today",
+            "minutes": 0.1,
+            "page": {**result, "browser": {"skipped": page.browser_missing()}, "open_ok": None},
+        }
+    )
+    assert "**Open in headless Chromium**: skipped, no Chromium at" in skipped
+
+
 # -- the search changes made for the benchmarks ----------------------------------------------------
 
 
