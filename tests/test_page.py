@@ -20,7 +20,7 @@ from qa.ingest.pipeline import ingest
 from qa.render.html import answer_html
 from qa.types import Answer, Citation, Claim
 from tests.helpers.page import all_text, check_links, check_marks, check_self_contained, marks, parse
-from tests.helpers.seeds import GLOBAL_NEWS, UNNAMED, settings_for
+from tests.helpers.seeds import GLOBAL_NEWS, SEEDS, UNNAMED, settings_for
 
 QUESTION = "How many lawmakers attended the session?"
 
@@ -243,3 +243,48 @@ def test_a_page_written_over_an_unwritable_path_fails_cleanly(
     assert code == 1 and not out
     assert re.search(r"error: cannot write .*a\.html", err)
     assert blocker.read_text() == "not a directory"
+
+
+def test_briefing_page_notes_loaded_terms_times_and_what_was_left_out(writable_index: Path) -> None:
+    from qa.briefing.model import Briefing, Dropped, Flag, OutletUse, Statement
+    from qa.render.html import briefing_html
+
+    texts = _texts(writable_index)
+    quote = "the 168 lawmakers present were just three more than the quorum"
+    start = texts[GLOBAL_NEWS].index(quote)
+    good = Citation(
+        GLOBAL_NEWS, start, start + len(quote), quote, True, "seeds", "Iraqi lawmakers", "Global News"
+    )
+    bad = Citation(UNNAMED, None, None, "A quote nowhere in the article.", False, outlet="Outlet not named")
+    sentence = "A slim quorum of 168 lawmakers was present yesterday, a rubber-stamp session."
+    at = sentence.index("rubber-stamp")
+    briefing = Briefing(
+        topic="the vote",
+        backend="extractive",
+        sentences=(
+            Statement(sentence, (good,), True, "What happened", times=(("yesterday", "2020-01-04"),)),
+        ),
+        differences=(),
+        loaded_terms=(
+            Flag("rubber-stamp", "contempt", "approved without debate", "sentences", 0, at, at + 12),
+        ),
+        outlets=(OutletUse("Global News", (GLOBAL_NEWS,), 1), OutletUse("Outlet not named", (UNNAMED,), 0)),
+        dropped=(Dropped("Parliament was unanimous.", (bad,), "its citation did not verify"),),
+    )
+    with Corpus(settings_for(writable_index)) as corpus:
+        page = parse(briefing_html(briefing, article_views(corpus, [GLOBAL_NEWS, UNNAMED])))
+    check_self_contained(page)
+    check_marks(page, texts)
+    check_links(page)
+    (item,) = page.all("li")[:1]
+    assert "(only Global News)" in page.text(item) and "(“yesterday”: 2020-01-04)" in page.text(item)
+    loaded = page.all("span", "loaded")
+    assert page.text(loaded[0]) == "rubber-stamp" and "approved without debate" in loaded[0].get("title", "")
+    assert "“rubber-stamp” (contempt); plainer: approved without debate" in all_text(page)
+    (dropped,) = [s for s in page.all("section") if s.get("aria-labelledby") == "dropped"]
+    assert "Parliament was unanimous." in page.text(dropped) and "its citation did not verify" in page.text(
+        dropped
+    )
+    # Both briefed articles are in the page, the uncited one too, and no local path is shown.
+    assert sorted(a.get("data-doc") for a in page.all("article")) == sorted([GLOBAL_NEWS, UNNAMED])
+    assert str(SEEDS) not in page.html and f"Source: {GLOBAL_NEWS}.txt" in " ".join(all_text(page).split())

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -81,6 +82,7 @@ class ArticleEntry:
     text: Markup
     href: str  # its URL when that is an http(s) link, else ""
     marks: int
+    source: str  # where qa read it: the URL, or the file's name (a page that is mailed keeps local paths)
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,8 @@ def _article(index: int, view: ArticleView, links: _Links) -> ArticleEntry:
         if phrase is not None and start <= phrase[0] < phrase[1] <= end:
             layers.append(Layer(phrase[0], phrase[1], "strong", classes="phrase", rank=2))
     href = view.url if _LINKABLE.match(view.url) else ""
-    return ArticleEntry(f"doc-{index}", view, wrap(view.text, layers), href, marks)
+    source = view.source if "://" in view.source else PurePath(view.source).name
+    return ArticleEntry(f"doc-{index}", view, wrap(view.text, layers), href, marks, source)
 
 
 def _columns(views: Sequence[ArticleView], links: _Links) -> tuple[OutletColumn, ...]:
@@ -352,11 +355,11 @@ def briefing_html(
         layers += [Layer(s, e, "span", classes="loaded", attrs=(("title", why),)) for s, e, why in flags]
         return wrap(line, layers)
 
-    def flags(where: str, index: int) -> list[tuple[int, int, str]]:
+    def flags(where: str, index: int, text: str) -> list[tuple[int, int, str]]:
         return [
             (f.start, f.end, f"Unattributed {f.category} term; plainer: {f.plain}")
             for f in b.loaded_terms
-            if f.where == where and f.index == index and 0 <= f.start < f.end
+            if f.where == where and f.index == index and 0 <= f.start < f.end <= len(text)
         ]
 
     sections: dict[str, list[Item]] = {}
@@ -365,14 +368,15 @@ def briefing_html(
         if s.single_outlet:
             outlet = next((c.outlet or c.doc_id for c in s.citations if c.verified), "")
             notes.insert(0, f"(only {outlet})")
-        html = item(s.text, s.citations, flags("sentences", i))
+        html = item(s.text, s.citations, flags("sentences", i, s.text))
         sections.setdefault(s.section, []).append(Item(html, tuple(notes), s.problems))
     parts = [
         Section(title, tuple(items), f"section-{k}") for k, (title, items) in enumerate(sections.items(), 1)
     ]
     if b.differences:
         items = tuple(
-            Item(item(d.text, d.citations, flags("differences", i))) for i, d in enumerate(b.differences)
+            Item(item(d.text, d.citations, flags("differences", i, d.text)))
+            for i, d in enumerate(b.differences)
         )
         parts.append(Section(DIFFERENCES_TITLE, items, "differences"))
     if b.dropped:

@@ -117,8 +117,13 @@ def check_links(page: Page) -> None:
 
 
 def all_text(page: Page) -> str:
-    """The text a reader sees (scripts and styles left out)."""
-    skip = {id(el) for tag in ("script", "style") for el in page.all(tag)}
-    return "".join(
-        (el.text or "") + "".join((c.tail or "") for c in el) for el in page.root.iter() if id(el) not in skip
-    )
+    """The text a reader sees, in document order (scripts and styles left out)."""
+
+    def walk(el: ET.Element) -> Iterator[str]:
+        if el.tag not in ("script", "style"):
+            yield el.text or ""
+            for child in el:
+                yield from walk(child)
+        yield el.tail or ""
+
+    return "".join(walk(page.root))
