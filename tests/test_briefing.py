@@ -166,8 +166,8 @@ def test_cli_summarize_text_by_default_markdown_asked_and_notice(run_cli, writab
     code, out, err = run_cli("summarize", "--words", "120", "--index", str(writable_index))
     assert code == 0 and "No LLM is configured" not in err  # once per index
     assert out.startswith("Briefing\n") and "\nWhat happened\n" in out and "##" not in out
-    code, _, err = run_cli("summarize", "--format", "html", "--index", str(writable_index))
-    assert code == 2
+    code, _, err = run_cli("summarize", "--format", "pdf", "--index", str(writable_index))
+    assert code == 2 and "text or md or json or html" in " ".join(err.split())
 
 
 def test_text_format(corpus: Corpus) -> None:

@@ -144,5 +144,7 @@ def test_root_help_offers_global_options_and_completion():
     for option in ("--index", "--json", "--format", "--version", "--install-completion"):
         assert option in text, option
     # Completion's own script is typer's: the shell function drives `_QA_COMPLETE`.
-    shown = _qa("--show-completion", "bash")
+    # typer's own switch: take the shell named here rather than detect it from the process tree, which
+    # under a test runner may hold no shell at all ("Shell  not supported").
+    shown = _qa("--show-completion", "bash", _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
     assert "_QA_COMPLETE" in shown.stdout, (shown.returncode, shown.stderr[-500:])

@@ -22,8 +22,9 @@ def _text(el) -> str:  # type: ignore[no-untyped-def]
     return "".join(el.itertext())
 
 
-# Characters that markup, templates or parsers treat specially, and CR, which a parser turns into LF.
-ALPHABET = st.sampled_from([*list("ab <>&\"'{}%/=\r\n\t"), "é", "—", "\xa0", "😀"])
+# Characters that markup, templates or parsers treat specially; CR, which a parser turns into LF; escape
+# and C1 control characters. Not NUL: no HTML page can hold one, and ingest refuses it.
+ALPHABET = st.sampled_from([*list("ab <>&\"'{}%/=\r\n\t\x1b\x85\x9b"), "é", "—", "\xa0", "😀"])
 
 
 @st.composite

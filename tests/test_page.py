@@ -47,7 +47,7 @@ def test_answer_page_highlights_each_cited_span_inside_its_whole_article(
     for c in cited:
         assert (c["doc_id"], c["start"], c["end"]) in spans
     # The question, the answer's figure, and each cited article with its outlet, title and date.
-    assert page.text(page.ids["question"]) == QUESTION
+    assert page.text(page.ids["title"]) == QUESTION
     assert "168 lawmakers" in page.text(page.all("p", "answer-text")[0])
     articles = page.all("article")
     assert [a.get("data-doc") for a in articles] == list(dict.fromkeys(c["doc_id"] for c in cited))
@@ -79,7 +79,7 @@ def test_briefing_page_shows_every_briefed_article_side_by_side(run_cli, writabl
     headings = [page.text(h) for h in page.all("h2")]
     assert "What happened" in headings and "Where the sources differ" in headings
     columns = page.all("section", "outlet")
-    assert sorted(page.text(c.find("h2")) for c in columns) == ["Global News", "Outlet not named"]  # type: ignore[arg-type]
+    assert sorted(page.text(c.find("h3")) for c in columns) == ["Global News", "Outlet not named"]  # type: ignore[arg-type]
     assert sorted(a.get("data-doc") for a in page.all("article")) == sorted([GLOBAL_NEWS, UNNAMED])
 
     code, as_json, _ = run_cli("summarize", "--index", str(writable_index), "--json", "--words", "150")
@@ -147,7 +147,8 @@ def test_unverified_citations_and_unsupported_claims_are_marked_with_the_reason(
 
 HOSTILE = (
     "Officials said the vote passed 168 to 0 in the chamber.\n"
-    "<script>alert('text')</script> and <img src=x onerror=\"alert(2)\"> were in the speech.\r\n"
+    "<script>alert('text')</script> and <img src=x onerror=\"alert(2)\"> were in the speech [1].\r\n"
+    "Its \x1b[31mred\x1b[0m codes and a \x9b control came along.\n"
     'A </mark></div><mark data-start="0"> tag, {{ 7*7 }}, {% raw %} and {} stay words &amp; all.\n'
 )
 
@@ -164,9 +165,7 @@ def test_a_hostile_article_renders_as_text(run_cli, tmp_path: Path) -> None:
     )
     index = tmp_path / "index"
     assert not ingest([folder], settings_for(index)).failed
-    code, out, err = run_cli(
-        "ask", "What tag was in the speech with the script?", "--index", str(index), "--format", "html"
-    )
+    code, out, err = run_cli("ask", "What was in the speech?", "--index", str(index), "--format", "html")
     assert code == 0, err
     page = parse(out)
     check_self_contained(page)  # still one script (qa's own), no <img>, no on…= attribute
@@ -178,10 +177,23 @@ def test_a_hostile_article_renders_as_text(run_cli, tmp_path: Path) -> None:
     assert "javascript:alert(4)" in shown and not any(
         "javascript" in a.get("href", "") for a in page.all("a")
     )
+    # The article's own "[1]", quoted by the answer, is text; only qa's marker after the quote is a link.
+    (answer,) = page.all("p", "answer-text")
+    assert "speech [1]." in page.text(answer)
+    assert len([a for a in answer.iter("a") if "cite" in a.get("class", "")]) == 1
+
+
+@pytest.fixture
+def fresh_browsers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """webbrowser reads $BROWSER once per process and keeps what it found: forget it for each test."""
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
 
 
 def test_output_file_and_open(
-    run_cli, writable_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_cli, writable_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_browsers: None
 ) -> None:
     target = tmp_path / "out" / "answer.html"
     code, out, _ = run_cli(
@@ -215,10 +227,26 @@ def test_output_file_for_text_and_json_too(run_cli, writable_index: Path, tmp_pa
     assert json.loads((tmp_path / "b.json").read_text())["sentences"]
 
 
+def test_open_without_a_file_writes_a_private_page_and_says_when_no_browser_opened_it(
+    run_cli, writable_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_browsers: None
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    monkeypatch.setenv("BROWSER", f"{sys.executable} -c 'raise SystemExit(1)' %s")  # a browser that fails
+    code, out, err = run_cli("--format", "html", "ask", QUESTION, "--index", str(writable_index), "--open")
+    page = Path(out.strip())
+    assert code == 0 and page.parent == tmp_path and page.suffix == ".html"
+    assert page.stat().st_mode & 0o077 == 0, "the page in the shared temporary directory is the user's alone"
+    check_self_contained(parse(page.read_text(encoding="utf-8")))
+    assert f"warning: no browser found to open {page}; open it by hand." in err
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("summarize", "--open", "--format", "md"), "--open opens an HTML page"),
+        (("summarize", "--open", "--format", "md"), "--open opens an HTML page, not md"),
+        (("--format", "json", "summarize", "--open"), "--open opens an HTML page, not json"),
+        (("--json", "ask", QUESTION, "--open"), "--open opens an HTML page, not json"),
         (("ask", QUESTION, "--format", "html", "--json"), "disagree"),
         (("search", "quorum", "--format", "html"), "this command prints text or json"),
         (("ask", QUESTION, "--format", "pdf"), "text or json or html"),

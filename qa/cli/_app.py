@@ -178,12 +178,19 @@ def _output(
     output_format: str | None,
     formats: tuple[str, ...] = ("text", "json"),
     quiet: bool = False,
+    open_page: bool = False,
 ) -> Output:
-    """Merge a command's --index/--json/--format/--quiet with the global ones (the command's own win)."""
+    """Merge a command's --index/--json/--format/--quiet with the global ones (the command's own win);
+    --open means an HTML page, and refuses any other format, given before the command or after it."""
     given: GlobalOptions = ctx.meta.get(_GLOBALS, GlobalOptions())
     _run.quiet = quiet or given.quiet
     chosen = output_format or given.output_format
     wants_json = as_json or given.as_json
+    if open_page:
+        other = "json" if wants_json else chosen
+        if other not in (None, "html"):
+            raise typer.BadParameter(f"--open opens an HTML page, not {other}.", param_hint="--open")
+        chosen = "html"
     if wants_json and chosen not in (None, "json"):
         raise typer.BadParameter(f"--json and --format {chosen} disagree; give one.", param_hint="--format")
     chosen = "json" if wants_json else chosen or formats[0]
@@ -350,26 +357,27 @@ def _emit(as_json: bool, document: dict[str, Any], text: str, to: Path | None = 
 def _emit_page(page: str, to: Path | None, open_page: bool) -> None:
     """Print an HTML page, or write it to ``to`` (a new temporary file for --open) and print the path."""
     if to is None and not open_page:
-        # Raw on a pipe or in a file, so the page's text is the articles' text; safe on a terminal.
-        typer.echo(terminal_safe(page) if _on_terminal() else page)
+        if _on_terminal():
+            typer.echo(terminal_safe(page))
+        else:
+            # Not typer.echo: click strips ANSI escapes from what goes to a pipe, and the page's text must be
+            # the articles' text, escape characters and all.
+            sys.stdout.write(page if page.endswith("\n") else page + "\n")
+            sys.stdout.flush()
         return
     if to is None:
         import tempfile
 
+        # Left for the browser to read after qa exits; readable by this user only, like any mkstemp file.
         fd, name = tempfile.mkstemp(prefix="qa-", suffix=".html")
-        os.close(fd)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(page)
         to = Path(name)
-    _write(to, page)
+    else:
+        _write(to, page)
     typer.echo(str(to))
     if open_page:
         import webbrowser
 
         if not webbrowser.open(to.resolve().as_uri()):
             notice(f"warning: no browser found to open {to}; open it by hand.")
-
-
-def _page_format(output_format: str | None, open_page: bool) -> str | None:
-    """--open means an HTML page: it implies --format html and refuses another format."""
-    if open_page and output_format not in (None, "html"):
-        raise typer.BadParameter(f"--open opens an HTML page, not {output_format}.", param_hint="--open")
-    return "html" if open_page else output_format

@@ -19,7 +19,6 @@ from qa.cli._app import (
     _emit_page,
     _not_blank,
     _output,
-    _page_format,
     _question,
     _settings,
     _width,
@@ -96,8 +95,9 @@ def ask(
     from qa.render.json import answer_json
     from qa.render.terminal import answer_text, repair_notice
 
-    chosen = _page_format(output_format, open_page)
-    out = _output(ctx, index, as_json, chosen, formats=("text", "json", "html"), quiet=quiet)
+    out = _output(
+        ctx, index, as_json, output_format, formats=("text", "json", "html"), quiet=quiet, open_page=open_page
+    )
     question = _question(words)
     settings = _settings(out.index)
     with Corpus(settings) as corpus:

@@ -17,7 +17,6 @@ from qa.cli._app import (
     _emit,
     _emit_page,
     _output,
-    _page_format,
     _settings,
     _width,
     command,
@@ -102,8 +101,8 @@ def summarize(
     from qa.render.markdown import briefing_markdown
     from qa.render.terminal import briefing_text
 
-    chosen = _page_format(output_format, open_page)
-    out = _output(ctx, index, as_json, chosen, formats=("text", "md", "json", "html"), quiet=quiet)
+    formats = ("text", "md", "json", "html")
+    out = _output(ctx, index, as_json, output_format, formats=formats, quiet=quiet, open_page=open_page)
     with Corpus(_settings(out.index)) as corpus:
         briefing = run_summarize(corpus, topic, words, offline=offline, on_notice=notice, story=story)
         if out.output_format == "html":

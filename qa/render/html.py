@@ -49,7 +49,7 @@ class Item:
     notes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     id: str = ""
-    dropped: bool = False
+    back: str = ""  # the id of what it explains, for a link back
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class ArticleEntry:
     text: Markup
     href: str  # its URL when that is an http(s) link, else ""
     marks: int
-    source: str  # where qa read it: the URL, or the file's name (a page that is mailed keeps local paths)
+    source: str  # where qa read it: the URL, or the file's name alone
 
 
 @dataclass(frozen=True)
@@ -94,25 +94,41 @@ class OutletColumn:
 
 
 @dataclass
+class _Span:
+    """One highlighted span of an article and the citation numbers that point at it."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    numbers: list[int]
+
+
+@dataclass
 class _Links:
     """Ids on the page: one mark per cited span, one entry per citation number, one id per marker."""
 
     articles: Mapping[str, ArticleView]
     citations: dict[int, Citation] = field(default_factory=dict)
-    marks: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (doc_id, start, end) -> id
+    spans: dict[tuple[str, int, int], _Span] = field(default_factory=dict)  # by (doc_id, start, end)
+    span_of: dict[int, _Span] = field(default_factory=dict)  # number -> its span, when it has one
     markers: dict[int, int] = field(default_factory=dict)  # number -> markers rendered so far
 
     def add(self, number: int, citation: Citation) -> None:
         """Give a citation its number and, when it verified inside an article of the page, its mark."""
-        self.citations.setdefault(number, citation)
+        if number in self.citations:
+            return
+        self.citations[number] = citation
         key = _span_key(citation, self.articles)
-        if key is not None and key not in self.marks:
-            self.marks[key] = f"span-{len(self.marks) + 1}"
+        if key is not None:
+            span = self.spans.setdefault(key, _Span(f"span-{len(self.spans) + 1}", *key, []))
+            span.numbers.append(number)
+            self.span_of[number] = span
 
     def target(self, number: int) -> str:
         """The id a marker of this number links to: its span in the article, else its list entry."""
-        key = _span_key(self.citations[number], self.articles)
-        return self.marks[key] if key is not None else f"cite-{number}"
+        span = self.span_of.get(number)
+        return span.id if span is not None else f"cite-{number}"
 
     def marker(self, start: int, end: int, number: int) -> Layer:
         """The link over one ``[n]`` marker's characters, with an id of its own for back links."""
@@ -146,10 +162,14 @@ def _span_key(c: Citation, articles: Mapping[str, ArticleView]) -> tuple[str, in
     return (c.doc_id, c.start, c.end)
 
 
-def _markers(text: str, links: _Links, since: int = 0) -> list[Layer]:
-    """A link over every ``[n]`` in ``text[since:]`` (over the digits of each number in ``[1, 3]``)."""
+def _markers(text: str, links: _Links, since: int = 0, quoted: Sequence[str] = ()) -> list[Layer]:
+    """A link over every ``[n]`` in ``text[since:]`` (over the digits of each number in ``[1, 3]``),
+    except inside any of the ``quoted`` passages: a "[1, 2]" there is the article's own text."""
+    inside = [(m.start(), m.end()) for q in quoted if q for m in re.finditer(re.escape(q), text)]
     layers = []
     for m in MARKER.finditer(text, since):
+        if any(a <= m.start() and m.end() <= b for a, b in inside):
+            continue
         digits = re.finditer(r"\d+", m.group())
         for number, d in zip(marker_numbers(m), digits, strict=True):
             if number in links.citations:
@@ -160,45 +180,42 @@ def _markers(text: str, links: _Links, since: int = 0) -> list[Layer]:
     return layers
 
 
+def _back_links(numbers: Sequence[int], links: _Links) -> Markup:
+    """After a span: one ``↩n`` link per citation of it, to its first marker (else its list entry)."""
+    return Markup("").join(
+        Markup('<a class="back" href="#{}" data-n="{}" aria-label="Back to citation {}"></a>').format(
+            links.back(n) or f"cite-{n}", n, n
+        )
+        for n in numbers
+    )
+
+
 def _article(index: int, view: ArticleView, links: _Links) -> ArticleEntry:
     layers = [
         Layer(s, e, "span", classes="left-out", attrs=(("title", LEFT_OUT_TITLE),)) for s, e in view.left_out
     ]
-    numbers_at: dict[str, list[int]] = {}
-    for number, c in links.citations.items():
-        key = _span_key(c, links.articles)
-        if key is not None and key[0] == view.doc_id:
-            numbers_at.setdefault(links.marks[key], []).append(number)
-    marks = 0
-    for (doc_id, start, end), mark_id in links.marks.items():
-        if doc_id != view.doc_id:
-            continue
-        marks += 1
-        numbers = numbers_at[mark_id]
-        back = Markup("").join(
-            Markup('<a class="back" href="#{}" data-n="{}" aria-label="Back to citation {}"></a>').format(
-                links.back(n) or f"cite-{n}", n, n
-            )
-            for n in numbers
+    spans = [span for span in links.spans.values() if span.doc_id == view.doc_id]
+    for span in spans:
+        attrs = (
+            ("data-doc", span.doc_id),
+            ("data-cites", " ".join(map(str, span.numbers))),
+            ("tabindex", "-1"),
         )
+        after = _back_links(span.numbers, links)
         layers.append(
-            Layer(
-                start,
-                end,
-                "mark",
-                id=mark_id,
-                attrs=(("data-doc", doc_id), ("data-cites", " ".join(map(str, numbers))), ("tabindex", "-1")),
-                offsets=True,
-                rank=1,
-                after=back,
-            )
+            Layer(span.start, span.end, "mark", id=span.id, attrs=attrs, offsets=True, rank=1, after=after)
         )
-        phrase = links.citations[numbers[0]].answer_span
-        if phrase is not None and start <= phrase[0] < phrase[1] <= end:
-            layers.append(Layer(phrase[0], phrase[1], "strong", classes="phrase", rank=2))
+        # The phrase that answers the question, as each citation of the span found it.
+        phrases = {links.citations[n].answer_span for n in span.numbers} - {None}
+        layers += [
+            Layer(a, b, "strong", classes="phrase", rank=2)
+            for a, b in sorted(p for p in phrases if p is not None)
+            if span.start <= a < b <= span.end
+        ]
     href = view.url if _LINKABLE.match(view.url) else ""
+    # A file is named by its name alone: a page is mailed and archived, its local path is no one's business.
     source = view.source if "://" in view.source else PurePath(view.source).name
-    return ArticleEntry(f"doc-{index}", view, wrap(view.text, layers), href, marks, source)
+    return ArticleEntry(f"doc-{index}", view, wrap(view.text, layers), href, len(spans), source)
 
 
 def _columns(views: Sequence[ArticleView], links: _Links) -> tuple[OutletColumn, ...]:
@@ -209,20 +226,17 @@ def _columns(views: Sequence[ArticleView], links: _Links) -> tuple[OutletColumn,
 
 
 def _entries(links: _Links) -> tuple[CitationEntry, ...]:
-    out = []
-    for number, c in sorted(links.citations.items()):
-        key = _span_key(c, links.articles)
-        out.append(
-            CitationEntry(
-                number,
-                c,
-                source_label(c.outlet, c.title, c.doc_id),
-                span_ref(c),
-                links.marks[key] if key is not None else "",
-                links.back(number),
-            )
+    return tuple(
+        CitationEntry(
+            number,
+            c,
+            source_label(c.outlet, c.title, c.doc_id),
+            span_ref(c),
+            links.target(number) if number in links.span_of else "",
+            links.back(number),
         )
-    return tuple(out)
+        for number, c in sorted(links.citations.items())
+    )
 
 
 @cache
@@ -262,20 +276,19 @@ def _page(kind: str, title: str, made_at: dt.datetime | None, **parts: Any) -> s
         script=Markup(script),
         csp=content_security_policy(style, script),
         unverified=UNVERIFIED.split(": ", 1)[1],  # the badge says UNVERIFIED
-        left_out_title=LEFT_OUT_TITLE,
         **parts,
     )
 
 
 def _claim_text(answer: Answer, links: _Links) -> tuple[Markup, tuple[Item, ...]]:
     """The answer's text, its markers linked and each unsupported claim marked; and those claims' notes."""
-    layers = _markers(answer.text, links)
+    layers = _markers(answer.text, links, quoted=[c.quote for c in answer.citations])
     problems = []
     for k, claim in enumerate(answer.claims, start=1):
         if claim.supported or claim.start >= claim.end:
             continue
         why = f"why-{k}"
-        flag = Markup('<a class="flag" href="#{}" aria-label="Not supported: why">[!]</a>').format(why)
+        flag = Markup('<a class="flag" href="#{}" aria-label="Claim not supported: why">[!]</a>').format(why)
         layers.append(
             Layer(
                 claim.start,
@@ -283,11 +296,13 @@ def _claim_text(answer: Answer, links: _Links) -> tuple[Markup, tuple[Item, ...]
                 "span",
                 classes="unsupported",
                 id=f"claim-{k}",
-                attrs=(("aria-describedby", why),),
+                attrs=(("aria-describedby", why), ("tabindex", "-1")),
                 after=flag,
             )
         )
-        problems.append(Item(escape(without_markers(claim.text)), problems=claim.problems, id=why))
+        problems.append(
+            Item(escape(without_markers(claim.text)), problems=claim.problems, id=why, back=f"claim-{k}")
+        )
     return wrap(answer.text, layers), tuple(problems)
 
 
@@ -380,7 +395,7 @@ def briefing_html(
         )
         parts.append(Section(DIFFERENCES_TITLE, items, "differences"))
     if b.dropped:
-        items = tuple(Item(item(d.text, d.citations), problems=(d.reason,), dropped=True) for d in b.dropped)
+        items = tuple(Item(item(d.text, d.citations), problems=(d.reason,)) for d in b.dropped)
         parts.append(Section(DROPPED_TITLE, items, "dropped"))
     views = [articles[d] for d in briefed_doc_ids(b) if d in articles]
     meta = [f"Sources: {', '.join(o.outlet for o in b.outlets)}. Written by: {b.backend}."]

@@ -78,9 +78,9 @@ def check_self_contained(page: Page) -> None:
 
 
 def marks(page: Page) -> Iterator[tuple[ET.Element, str, int, int]]:
-    """Every highlighted span: (element, doc_id, start, end)."""
+    """Every highlighted span: (element, doc_id, start, end); a mark without its offsets fails here."""
     for el in page.all("mark"):
-        yield el, el.get("data-doc", ""), int(el.get("data-start", "-1")), int(el.get("data-end", "-1"))
+        yield el, el.attrib["data-doc"], int(el.attrib["data-start"]), int(el.attrib["data-end"])
 
 
 def check_marks(page: Page, texts: Mapping[str, str]) -> int:
@@ -98,7 +98,10 @@ def check_marks(page: Page, texts: Mapping[str, str]) -> int:
 
 
 def check_links(page: Page) -> None:
-    """Every #link resolves; every marker reaches a mark (or its citation's entry) that links back to it."""
+    """Ids are unique, every #link resolves, and every marker reaches a mark (or its citation's entry)
+    whose back link returns to a marker of the same number."""
+    every = [el.get("id") for el in page.root.iter() if el.get("id")]
+    assert len(every) == len(set(every)), f"duplicate ids: {sorted({i for i in every if every.count(i) > 1})}"
     ids = page.ids
     for a in page.all("a"):
         href = a.get("href", "")
@@ -111,7 +114,11 @@ def check_links(page: Page) -> None:
         if target.tag == "mark":
             assert number in target.get("data-cites", "").split()
             backs = [b for b in parent[target] if b.get("class") == "back" and b.get("data-n") == number]
-            assert backs and backs[0].get("href", "")[1:] in ids
+            returns_to = ids[backs[0].get("href", "")[1:]]
+            assert (
+                "cite" in returns_to.get("class", "").split()
+                and re.sub(r"\D", "", page.text(returns_to)) == number
+            )
         else:
             assert target.tag == "li" and target.get("id") == f"cite-{number}"
 
