@@ -167,7 +167,7 @@ def test_cli_summarize_text_by_default_markdown_asked_and_notice(run_cli, writab
     assert code == 0 and "No LLM is configured" not in err  # once per index
     assert out.startswith("Briefing\n") and "\nWhat happened\n" in out and "##" not in out
     code, _, err = run_cli("summarize", "--format", "pdf", "--index", str(writable_index))
-    assert code == 2 and "text or md or json or html" in " ".join(err.split())
+    assert code == 2 and "text or md or json or html" in " ".join(err.replace("│", " ").split())  # rich's box
 
 
 def test_text_format(corpus: Corpus) -> None:

@@ -81,24 +81,6 @@ def test_bad_files_are_reported_and_the_rest_ingested(tmp_path: Path):
     assert any("lines.jsonl:2" in m for m in report.failed)
 
 
-def test_a_nul_anywhere_in_the_text_refuses_the_article_alone(tmp_path: Path):
-    folder = tmp_path / "nul"
-    folder.mkdir()
-    late = "Lawmakers met on Sunday. " * 400  # past the loaders' first-8-KiB look for binary data
-    (folder / "late.txt").write_text(late + "They voted\x00 to end it.", encoding="utf-8")
-    (folder / "lines.jsonl").write_text(
-        '{"id": "j1", "text": "A line \\u0000 article."}\n{"id": "j2", "text": "A clean line article."}\n',
-        encoding="utf-8",
-    )
-    report = ingest([folder], settings_for(tmp_path / "index"))
-    BINARY = "is it a binary file?"
-    assert report.added == ["j2"]
-    assert sorted(report.failed) == [
-        f"{folder / 'late.txt'}: the text holds a NUL character (at offset {len(late) + 10}); {BINARY}",
-        f"{folder / 'lines.jsonl'}:1: the text holds a NUL character (at offset 7); {BINARY}",
-    ]
-
-
 def test_a_failed_embedding_leaves_the_index_as_it_was(
     writable_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -257,7 +257,7 @@ def test_format_errors_are_one_clear_line(
 ) -> None:
     code, out, err = run_cli(*args, "--index", str(writable_index))
     assert code == 2 and not out
-    assert message in " ".join(err.split())
+    assert message in " ".join(err.replace("│", " ").split())  # the message, out of rich's box
 
 
 def test_a_page_written_over_an_unwritable_path_fails_cleanly(
@@ -316,3 +316,33 @@ def test_briefing_page_notes_loaded_terms_times_and_what_was_left_out(writable_i
     # Both briefed articles are in the page, the uncited one too, and no local path is shown.
     assert sorted(a.get("data-doc") for a in page.all("article")) == sorted([GLOBAL_NEWS, UNNAMED])
     assert str(SEEDS) not in page.html and f"Source: {GLOBAL_NEWS}.txt" in " ".join(all_text(page).split())
+
+
+def test_an_unanswered_question_shows_the_closest_passages(run_cli, writable_index: Path) -> None:
+    question = "What is the name of the speaker of the Iraqi parliament?"
+    code, out, _ = run_cli("ask", question, "--index", str(writable_index), "--format", "html")
+    assert code == 0
+    page = parse(out)
+    check_self_contained(page)
+    check_links(page)
+    assert "NOT FOUND" in page.text(page.ids["answer-heading"]) and not page.all("mark")
+    (closest,) = page.all("ol", "closest")
+    texts = _texts(writable_index)
+    for passage in closest.iter("li"):
+        doc_id, start, end = re.fullmatch(r"(.+):(\d+)-(\d+)", page.text(passage.find(".//code"))).groups()  # type: ignore[arg-type,union-attr]
+        assert page.text(passage.find("blockquote")) == texts[doc_id][int(start) : int(end)]  # type: ignore[arg-type]
+
+
+def test_a_nul_in_an_article_shows_as_a_replacement_character_at_its_offset(run_cli, tmp_path: Path) -> None:
+    folder = tmp_path / "nul"
+    folder.mkdir()
+    filler = "The budget debate continued. " * 300  # past the loaders' look for binary data
+    text = filler + "\nA NUL byte \x00 sits here. Officials said the council vote passed 31 to 4.\n"
+    (folder / "nul.txt").write_text(text, encoding="utf-8")
+    index = tmp_path / "index"
+    assert not ingest([folder], settings_for(index)).failed
+    code, out, _ = run_cli("ask", "How did the council vote pass?", "--index", str(index), "--format", "html")
+    assert code == 0
+    page = parse(out)
+    assert check_marks(page, _texts(index)) >= 1  # the same offsets, the NUL replaced by U+FFFD
+    assert "A NUL byte \ufffd sits here." in page.text(page.all("div", "text")[0])

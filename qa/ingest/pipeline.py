@@ -338,12 +338,7 @@ class _Ingest:
         return replace(article, doc_id=old) if old and old != article.doc_id else article
 
     def _refusal(self, article: Article) -> str:
-        """Why an article is refused (a NUL in its text, or another source holds its doc_id), or ""."""
-        if "\x00" in article.text:
-            # Past the loaders' first-8-KiB sniff, or from a JSONL "\u0000": no HTML page can hold a NUL
-            # (a parser drops it), so a highlighted span would no longer be the text at its offsets.
-            at = article.text.index("\x00")
-            return f"{article.source}: the text holds a NUL character (at offset {at}); is it a binary file?"
+        """Why an article may not take its doc_id (another source holds it), or ""."""
         doc_id = article.doc_id
         if doc_id in self.seen:
             return f"{article.source}: doc_id {doc_id!r} is already used by {self.seen[doc_id]}"

@@ -35,7 +35,7 @@ class _Node:
 
 
 def wrap(text: str, layers: Iterable[Layer]) -> Markup:
-    """``text`` escaped, with each layer's range wrapped in its element.
+    """``text`` escaped, with each layer's range wrapped in its element (a NUL shown as U+FFFD).
 
     Elements must nest, and ranges may cross (two citations that overlap): a range that runs past the
     end of one opened before it is cut there and goes on in a second piece, so each piece's text is
@@ -68,8 +68,10 @@ def wrap(text: str, layers: Iterable[Layer]) -> Markup:
 
 def _escaped(text: str) -> str:
     # An HTML parser turns a raw CR (and CR LF) into LF; a character reference keeps it, so the page's
-    # text stays the article's text at every offset.
-    return str(escape(text)).replace("\r", "&#13;")  # on a str: Markup.replace would escape "&"
+    # text stays the article's text at every offset. A NUL is the one character no page can hold (a
+    # parser drops it): it shows as U+FFFD, which keeps every later character at its offset.
+    # On a str: Markup.replace would escape the "&".
+    return str(escape(text)).replace("\r", "&#13;").replace("\x00", "\ufffd")
 
 
 def _html(text: str, node: _Node) -> Iterable[str]:
