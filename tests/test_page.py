@@ -260,6 +260,20 @@ def test_format_errors_are_one_clear_line(
     assert message in " ".join(err.replace("│", " ").split())  # the message, out of rich's box
 
 
+@pytest.mark.parametrize("given", ["pages/", "existing"])
+def test_an_output_that_names_a_directory_is_refused(
+    run_cli, writable_index: Path, tmp_path: Path, given: str
+) -> None:
+    (tmp_path / "existing").mkdir()
+    code, out, err = run_cli("ask", QUESTION, "--index", str(writable_index), "-o", f"{tmp_path}/{given}")
+    assert (
+        code == 2
+        and not out
+        and "is a directory; give a file name" in " ".join(err.replace("│", " ").split())
+    )
+    assert not (tmp_path / "pages").exists()
+
+
 def test_a_page_written_over_an_unwritable_path_fails_cleanly(
     run_cli, writable_index: Path, tmp_path: Path
 ) -> None:

@@ -118,13 +118,25 @@ KOpt = Annotated[
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No notices on stderr (errors and warnings still print).")
 ]
+
+
+def _output_file(value: str) -> Path:
+    # Parsed from the string as given: a Path would drop the trailing "/" of "-o pages/" and write a
+    # file named "pages".
+    if value.endswith(("/", os.sep)) or Path(value).is_dir():
+        raise typer.BadParameter(
+            f"{value} is a directory; give a file name, such as {Path(value) / 'page.html'}"
+        )
+    return Path(value)
+
+
 OutputFileOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
         metavar="FILE",
-        dir_okay=False,
+        parser=_output_file,
         help="Write the output to FILE instead of stdout, and print FILE's path.",
         show_default=False,
     ),
