@@ -20,6 +20,7 @@ import pytest
 from qa.evaluation.questions import Evidence, Question, matches_alias, normalise_answer
 from qa.evaluation.score import score, summarise
 from qa.types import Answer, Citation, Hit
+from tests.helpers.local_server import LocalServer
 from tests.helpers.seeds import ROOT as REPO
 from tests.helpers.seeds import SEEDS, UNNAMED, small_set
 
@@ -433,7 +434,7 @@ def test_live_run_against_a_local_server_records_and_replays(
 ):
     """--live over a real socket: an OpenAI-compatible server on localhost (serving the simulated model)."""
     import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     from qa.evaluation.simulated import answer_request, completion
 
@@ -453,7 +454,7 @@ def test_live_run_against_a_local_server_records_and_replays(
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = LocalServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -135,3 +135,18 @@ def test_plain_text_pages_are_articles_too(web: WebServer, tmp_path: Path) -> No
     with Corpus(config) as corpus:
         article = corpus.store.article(report.added[0])
     assert article is not None and article.text == NOTES and article.source == web.url("/notes.txt")
+
+
+def test_a_client_reset_leaves_stderr_clean(web: WebServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """CLI tests read stderr in-process: a client reset must not print the server's traceback there."""
+    import socket
+    import struct
+    import time
+
+    with socket.create_connection(web.server_address[:2]) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = RST
+    deadline = time.monotonic() + 2
+    while web.stats.connections == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)  # the handler thread reads, gets the reset, and would print here
+    assert capsys.readouterr().err == ""

@@ -8,10 +8,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from tests.helpers.fake_llm import completion_body
+from tests.helpers.local_server import LocalServer
 
 
 @dataclass
@@ -81,7 +82,7 @@ class OpenAICompatibleServer:
             def log_message(self, *args: Any) -> None:
                 pass  # keep test output clean
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = LocalServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

@@ -12,9 +12,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from tests.helpers.local_server import LocalServer
 
 WEB = Path(__file__).resolve().parent.parent / "data" / "web"
 ETAG = '"article-v1"'
@@ -94,10 +96,9 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, b"moved", "text/plain", Location=location)
 
 
-class WebServer(ThreadingHTTPServer):
+class WebServer(LocalServer):
     """Routes by path; ``url(path)`` gives an address on it. Use as a context manager or call close()."""
 
-    daemon_threads = True
     block_on_close = False  # a handler sleeping on /hang must not hold up the test's teardown
 
     def __init__(self, stats: Stats | None = None, shared: Stats | None = None, latency: float = 0.0) -> None:
