@@ -27,7 +27,7 @@ LAYERS: dict[str, int] = {
     "qa.answer": 2,
     "qa.index": 1,
 }
-CORE = 0  # qa/*.py: config, errors, types, text, prompts, jsonl, urls, openai_client
+CORE = 0  # qa/*.py: config, errors, files, types, text, prompts, jsonl, urls, openai_client
 # Third-party libraries that only one module may import.
 OWNERS = {
     "openai": {"qa.openai_client"},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ from typer.core import TyperCommand as _TyperCommand
 from qa import __version__
 from qa.config import Settings, load_settings
 from qa.errors import QAError
+from qa.files import write_whole
 from qa.render.terminal import C1_CONTROL, terminal_safe
 
 
@@ -337,15 +337,9 @@ def _json_text(document: dict[str, Any]) -> str:
 
 def _write(path: Path, content: str) -> None:
     """Write a whole file or none of it: a failed run never leaves half a page where the last one was."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # beside it, so the rename is atomic
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(content if content.endswith("\n") else content + "\n")
-        os.replace(tmp, path)
+        write_whole(path, content if content.endswith("\n") else content + "\n")
     except OSError as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise QAError(f"cannot write {path}: {e.strerror or e}") from e
 
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +27,7 @@ from qa.answer.judge import JUDGE_PROMPT
 from qa.answer.llm import ANSWER_PROMPT, CLAIM_REPAIR_PROMPT, PASSAGE_PROMPT
 from qa.errors import QAError
 from qa.evaluation.simulated import parse_request
+from qa.files import write_whole
 from qa.openai_client import REPAIR_PROMPT, recording_http_client
 from qa.prompts import prompt_path
 
@@ -109,14 +108,7 @@ class Recorder:
             "prompts": prompt_hashes(),
             "exchanges": self.exchanges,
         }
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a recording is meant to be shared
-        os.replace(tmp, path)
+        write_whole(Path(path), json.dumps(document, ensure_ascii=False, indent=1) + "\n")
 
 
 class Replayer:

@@ -10,7 +10,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,6 +18,7 @@ import numpy as np
 
 from qa.config import Settings
 from qa.errors import EmbedderError
+from qa.files import write_whole
 from qa.index import onnx_graph  # numpy only at import; onnx itself loads when a graph is built
 from qa.openai_client import llm_error, make_client
 
@@ -94,7 +94,7 @@ def _weights_digest(path: Path, cache: Path) -> str:
         return str(seen["sha256"])
     digest = _file_sha256(path)
     with contextlib.suppress(OSError):  # an unwritable cache only costs the rehash next time
-        _atomic_write(
+        write_whole(
             stamp, json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}).encode()
         )
     return digest
@@ -106,22 +106,6 @@ def _file_sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    # Temp file in the same directory + os.replace: concurrent builders never leave a torn file.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; a shared QA_CACHE_DIR should stay readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class OnnxEmbedder:
@@ -177,7 +161,7 @@ class OnnxEmbedder:
         except (KeyError, ValueError) as exc:
             raise EmbedderError(f"Cannot build an ONNX graph from {model_dir}: {exc}") from exc
         try:
-            _atomic_write(path, model.SerializeToString())
+            write_whole(path, model.SerializeToString())
         except OSError as exc:
             raise EmbedderError(f"Cannot write the embedding model cache {path}: {exc}") from exc
         return path, True

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from pathlib import Path
+
+from qa.files import write_whole
 
 NOTICES_FILE = "notices-shown.json"
 
@@ -24,11 +26,8 @@ def first_time(index: Path, key: str) -> bool:
         shown = set()
     if key in shown:
         return False
-    try:
-        # Written whole then renamed: two runs at once at worst both show the notice.
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(sorted(shown | {key})), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    # Written whole: two runs at once at worst both show the notice. An unwritable index just
+    # shows it again next time.
+    with contextlib.suppress(OSError):
+        write_whole(path, json.dumps(sorted(shown | {key})))
     return True
